@@ -1,0 +1,5 @@
+"""``python -m bulletin`` -> the command line."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,172 @@
+"""Project folder -> checked month -> outputs in build/: the pipeline's driver, with no printing."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .collection import Bulletin, Family, assemble_bulletin, link_translations
+from .config import Config, load_config
+from .content import Entry, list_months, load_month
+from .locale import Messages, load_messages, report_missing
+from .markdown import Converted, Converter, PandocError
+from .problems import BulletinError, Problems
+from .render import FORMATS, layouts_dirs, make_view, write_atomic
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Month:
+    """A month's content in every language, checked; what check and build share."""
+
+    config: Config
+    month: str
+    entries: list[Entry]
+    families: dict[str, Family]
+    problems: Problems
+    bulletins: dict[str, Bulletin] = field(default_factory=dict)
+    converted: dict[str, dict] = field(default_factory=dict)
+    messages: dict[str, Messages] = field(default_factory=dict)
+
+
+@dataclass
+class BuildResult:
+    outputs: list[Path]
+    problems: Problems
+    timings: dict[str, float]
+
+
+def resolve_month(config: Config, month: str | None, problems: Problems) -> str | None:
+    months = list_months(config)
+    if month is None:
+        if not months:
+            problems.error(config.content_dir, 0, "no month folders (content/YYYY-MM/) found")
+            return None
+        return months[-1]
+    return month
+
+
+def parse_languages(value: str | None, config: Config) -> list[str]:
+    """``ru,kk`` or ``all``; unknown codes raise ValueError with the known ones."""
+    if not value:
+        return [config.default_language]
+    if value.strip() == "all":
+        return list(config.languages)
+    langs = [x.strip() for x in value.split(",") if x.strip()]
+    unknown = [x for x in langs if x not in config.languages]
+    if unknown:
+        raise ValueError(f"unknown language {', '.join(unknown)} (configured: {', '.join(config.languages)}, or all)")
+    return list(dict.fromkeys(langs))
+
+
+def parse_formats(value: str | None) -> list[str]:
+    if not value:
+        return list(FORMATS)
+    formats = [x.strip() for x in value.split(",") if x.strip()]
+    unknown = [x for x in formats if x not in FORMATS]
+    if unknown:
+        raise ValueError(f"unknown format {', '.join(unknown)} (known: {', '.join(FORMATS)})")
+    return list(dict.fromkeys(formats))
+
+
+def load_month_content(root: Path, month: str | None, langs: list[str] | None = None,
+                       converter: Converter | None = None, timings: dict | None = None) -> Month:
+    """Everything up to rendering: config, entries, translations, bodies converted per language."""
+    started = time.perf_counter()
+    problems = Problems(root.resolve())
+    config = load_config(root, problems)
+    if problems.errors:
+        return Month(config, month or "", [], {}, problems)
+    month = resolve_month(config, month, problems)
+    if month is None:
+        return Month(config, "", [], {}, problems)
+    entries = load_month(config, month, problems)
+    families = link_translations(entries, config, problems)
+    result = Month(config, month, entries, families, problems)
+    if timings is not None:
+        timings["load+validate"] = time.perf_counter() - started
+    started = time.perf_counter()
+    converter = converter or Converter(config.root, config.timeouts["pandoc"])
+    for lang in langs or config.languages:
+        bulletin = assemble_bulletin(config, month, lang, families, problems)
+        result.bulletins[lang] = bulletin
+        items = bulletin.items
+        lang_of = {item.entry.key: item.entry.lang for item in items}
+        try:
+            result.converted[lang] = converter.convert([item.entry for item in items], lang_of, problems)
+        except PandocError as exc:
+            problems.error(config.content_dir / month, 0, str(exc))
+            result.converted[lang] = {}
+        messages = load_messages(layouts_dirs(config)[0], lang, config.default_language, problems)
+        result.messages[lang] = messages
+    if timings is not None:
+        timings["pandoc"] = time.perf_counter() - started
+    return result
+
+
+def render_outputs(month: Month, langs: list[str], formats: list[str], out_dir: Path,
+                   progress: Progress | None = None, timings: dict | None = None) -> dict[Path, bytes]:
+    """Render every requested output into memory; nothing is written here."""
+    from .render.docx import render_docx
+    from .render.html import render_html
+    from .render.pdf import PdfError, render_pdf
+
+    config, problems = month.config, month.problems
+    outputs: dict[Path, bytes] = {}
+    for lang in langs:
+        view = make_view(month.bulletins[lang], month.converted[lang], month.messages[lang])
+        base = out_dir / month.month / f"bulletin-{month.month}-{lang}"
+        for fmt in formats:
+            if progress:
+                progress(f"{lang} {fmt}")
+            started = time.perf_counter()
+            try:
+                if fmt == "html":
+                    outputs[base.with_suffix(".html")] = render_html(view).encode("utf-8")
+                elif fmt == "pdf":
+                    outputs[base.with_suffix(".pdf")] = render_pdf(view, config.timeouts["pdf"])
+                elif fmt == "docx":
+                    outputs[base.with_suffix(".docx")] = render_docx(view, config.timeouts["pandoc"])
+            except (PdfError, PandocError) as exc:
+                problems.error(config.content_dir / month.month, 0, f"{lang} {fmt}: {exc}")
+            if timings is not None:
+                timings[fmt] = timings.get(fmt, 0.0) + time.perf_counter() - started
+        report_missing(month.messages[lang], layouts_dirs(config)[0], config.default_language, problems)
+    return outputs
+
+
+def build_month(root: Path, month: str | None = None, langs: str | None = None, formats: str | None = None,
+                out_dir: Path | None = None, strict: bool = False, progress: Progress | None = None,
+                converter: Converter | None = None) -> BuildResult:
+    """Check, render all outputs, then write them atomically; on any error nothing is written."""
+    timings: dict[str, float] = {}
+    probe = Problems(root.resolve())
+    config = load_config(root, probe)
+    if probe.errors:
+        raise BulletinError(probe)
+    lang_list = parse_languages(langs, config)
+    format_list = parse_formats(formats)
+    content = load_month_content(root, month, lang_list, converter, timings)
+    if content.problems.fatal(strict):
+        raise BulletinError(content.problems)
+    out_dir = (out_dir or config.root / "build").resolve()
+    _refuse_content_dir(out_dir, config)
+    outputs = render_outputs(content, lang_list, format_list, out_dir, progress, timings)
+    if content.problems.fatal(strict):
+        raise BulletinError(content.problems)
+    written = []
+    for path, data in outputs.items():
+        write_atomic(path, data)
+        written.append(path)
+    return BuildResult(written, content.problems, timings)
+
+
+def _refuse_content_dir(out_dir: Path, config: Config) -> None:
+    content = config.content_dir.resolve()
+    if out_dir == content or content in out_dir.parents:
+        problems = Problems(config.root)
+        problems.error(out_dir, 0, "the output folder may not be inside content/")
+        raise BulletinError(problems)

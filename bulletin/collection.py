@@ -1,0 +1,154 @@
+"""Entries -> one language's bulletin: rubrics in configured order, translations linked, fallbacks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .config import Config, Rubric
+from .content import INHERITED, Entry
+from .problems import Problems
+
+SOURCE, OK, STALE, UNVERIFIED, MISSING = "source", "ok", "stale", "unverified", "missing"
+STATUSES = (OK, MISSING, STALE, UNVERIFIED)
+
+
+@dataclass
+class Item:
+    """An entry as printed in one bulletin: its own text, or the original when not translated."""
+
+    entry: Entry
+    source: Entry
+    status: str
+
+    @property
+    def lang(self) -> str:
+        return self.entry.lang
+
+    @property
+    def anchor(self) -> str:
+        return f"entry-{self.entry.slug}"
+
+
+@dataclass
+class Section:
+    rubric: Rubric
+    title: str
+    items: list[Item]
+
+    @property
+    def anchor(self) -> str:
+        return f"rubric-{self.rubric.key}"
+
+
+@dataclass
+class Bulletin:
+    config: Config
+    month: str
+    lang: str
+    sections: list[Section] = field(default_factory=list)
+    untranslated: list[Item] = field(default_factory=list)
+
+    @property
+    def items(self) -> list[Item]:
+        return [item for section in self.sections for item in section.items]
+
+
+@dataclass
+class Family:
+    """A source entry and its translations, by language."""
+
+    source: Entry | None
+    translations: dict[str, Entry] = field(default_factory=dict)
+
+    def status(self, lang: str) -> str:
+        if self.source is not None and lang == self.source.lang:
+            return SOURCE
+        entry = self.translations.get(lang)
+        if entry is None or entry.draft:
+            return MISSING
+        if entry.source_hash is None:
+            return UNVERIFIED
+        if self.source is not None and entry.source_hash != self.source.content_hash:
+            return STALE
+        return OK
+
+
+def link_translations(entries: list[Entry], config: Config, problems: Problems) -> dict[str, Family]:
+    """Group entries by slug, inherit shared fields into translations, report orphans and stale ones."""
+    families: dict[str, Family] = {}
+    for entry in entries:
+        family = families.setdefault(entry.slug, Family(None))
+        if entry.lang == config.default_language:
+            family.source = entry
+        else:
+            family.translations[entry.lang] = entry
+    for slug, family in list(families.items()):
+        source = family.source
+        if source is None:
+            for entry in family.translations.values():
+                expected = entry.path.with_name(f"{slug}.{config.default_language}.md")
+                problems.error(entry.path, 1, f"translation without a source: "
+                                              f"{problems.where(expected)} does not exist")
+            del families[slug]
+            continue
+        for entry in family.translations.values():
+            _inherit(entry, source, problems)
+            if family.status(entry.lang) == STALE and not source.draft:
+                problems.warning(entry.path, entry.line("source_hash"),
+                                 f"stale translation: {source.rel} changed since it was translated "
+                                 f"(review, then run: bulletin translations --stamp {entry.rel})")
+    return families
+
+
+def _inherit(entry: Entry, source: Entry, problems: Problems) -> None:
+    for key in INHERITED:
+        mine, theirs = getattr(entry, key), getattr(source, key)
+        if key in entry.meta and mine not in (None, []) and mine != theirs:
+            problems.warning(entry.path, entry.line(key),
+                             f"'{key}' differs from the source {source.rel} ({mine!r} vs {theirs!r}); "
+                             f"the translation's value is used")
+        if key not in entry.meta or mine in (None, []):
+            setattr(entry, key, theirs)
+    if "author" not in entry.meta:
+        entry.authors = list(source.authors)
+    if "outlet" not in entry.meta:
+        entry.outlet = source.outlet
+
+
+def sort_key(item: Item) -> tuple:
+    entry = item.entry
+    return (entry.weight is None, entry.weight or 0, entry.date.isoformat() if entry.date else "",
+            entry.title.casefold())
+
+
+def assemble_bulletin(config: Config, month: str, lang: str, families: dict[str, Family],
+                      problems: Problems) -> Bulletin:
+    """Place each family in its rubric; a missing translation is omitted or shown in the original."""
+    bulletin = Bulletin(config, month, lang)
+    by_rubric: dict[str, list[Item]] = {}
+    policy = config.policy(lang)
+    for family in families.values():
+        source = family.source
+        if source is None or source.draft or source.rubric is None:
+            continue
+        status = family.status(lang)
+        if status == MISSING:
+            item = Item(source, source, MISSING)
+            if policy == "omit":
+                bulletin.untranslated.append(item)
+                continue
+        else:
+            item = Item(family.translations.get(lang, source), source, status)
+        by_rubric.setdefault(source.rubric, []).append(item)
+    for rubric in config.rubrics:
+        items = by_rubric.get(rubric.key)
+        if not items:
+            continue
+        if lang not in rubric.titles:
+            problems.warning(config.rubrics_path, rubric.line,
+                             f"rubric '{rubric.key}' has no title in '{lang}'; "
+                             f"using the '{config.default_language}' title")
+        bulletin.sections.append(Section(rubric, rubric.title(lang, config.default_language),
+                                         sorted(items, key=sort_key)))
+    bulletin.untranslated.sort(key=sort_key)
+    return bulletin

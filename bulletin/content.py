@@ -1,0 +1,259 @@
+"""content/<YYYY-MM>/<slug>.<lang>.md -> Entry (front matter validated, body kept with its line)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+from .problems import Problems
+from .source import load_yaml, read_text
+
+MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+ENTRY_RE = re.compile(r"^(?P<slug>[a-z0-9][a-z0-9-]*)\.(?P<lang>[a-z]{2})\.md$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+MAX_TITLE = 200
+
+KEYS = {
+    "title": "the entry's headline, as printed",
+    "rubric": "the key of a rubric from content/rubrics.yaml",
+    "date": "the date of the event or publication, YYYY-MM-DD",
+    "author": "author of the original item: a name or a list of names",
+    "outlet": "the publication the item comes from",
+    "source": "URL of the original item (http or https)",
+    "weight": "whole number; lower weights come first inside a rubric",
+    "draft": "true leaves the entry out of builds",
+    "tags": "list of free-form tags",
+    "source_hash": "translations only: the hash of the source version this translation was made from",
+}
+REQUIRED = ("title", "rubric", "date")
+INHERITED = ("rubric", "date", "source", "weight", "tags")
+
+
+@dataclass
+class Entry:
+    path: Path
+    rel: str
+    month: str
+    slug: str
+    lang: str
+    meta: dict = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+    title: str = ""
+    rubric: str | None = None
+    date: dt.date | None = None
+    authors: list[str] = field(default_factory=list)
+    outlet: str | None = None
+    source: str | None = None
+    weight: int | None = None
+    draft: bool = False
+    tags: list[str] = field(default_factory=list)
+    source_hash: str | None = None
+
+    def line(self, key: str) -> int:
+        return self.lines.get(key, 1)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.slug, self.lang
+
+    @property
+    def content_hash(self) -> str:
+        return hash_content(self.title, self.body)
+
+
+def hash_content(title: str, body: str) -> str:
+    """Short hash of what a translator translates; blind to trailing spaces and line endings."""
+    lines = [line.rstrip() for line in (title.strip() + "\n" + body).replace("\r\n", "\n").split("\n")]
+    text = "\n".join(lines).strip("\n")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def list_months(config: Config) -> list[str]:
+    if not config.content_dir.is_dir():
+        return []
+    return sorted(p.name for p in config.content_dir.iterdir() if p.is_dir() and MONTH_RE.match(p.name))
+
+
+def split_front_matter(text: str, path: Path, problems: Problems) -> tuple[str, int, str, int] | None:
+    """Return (yaml text, its first line, body, body's first line)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        problems.error(path, 1, "missing front matter: the file must start with a line '---'")
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:index]), 2, "\n".join(lines[index + 1:]), index + 2
+    problems.error(path, 1, "front matter opened on line 1 is never closed with '---'")
+    return None
+
+
+def _as_text(value: object) -> str | None:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _read_fields(entry: Entry, config: Config, problems: Problems, is_source: bool) -> None:
+    meta, path, line = entry.meta, entry.path, entry.line
+    for key in meta:
+        if key not in KEYS:
+            problems.warning(path, line(str(key)), f"unknown key '{key}' (known: {', '.join(KEYS)})")
+    for key in REQUIRED if is_source else ("title",):
+        if key not in meta or meta[key] is None or meta[key] == "":
+            problems.error(path, line(key) if key in meta else 1, f"missing required key '{key}'")
+
+    title = _as_text(meta.get("title"))
+    if "title" in meta and meta["title"] not in (None, ""):
+        if title is None:
+            problems.error(path, line("title"), f"'title' must be text, got {type(meta['title']).__name__}")
+        else:
+            entry.title = " ".join(title.split())
+            if len(entry.title) > MAX_TITLE:
+                problems.warning(path, line("title"),
+                                 f"title is {len(entry.title)} characters long (over {MAX_TITLE})")
+
+    rubric = meta.get("rubric")
+    if rubric not in (None, ""):
+        if not isinstance(rubric, str) or config.rubric(rubric) is None:
+            known = ", ".join(r.key for r in config.rubrics)
+            problems.error(path, line("rubric"), f"unknown rubric '{rubric}' (known: {known})")
+        else:
+            entry.rubric = rubric
+
+    date = meta.get("date")
+    if date not in (None, ""):
+        text = str(date).strip()
+        if not DATE_RE.match(text):
+            problems.error(path, line("date"), f"date '{text}' is not in the form YYYY-MM-DD")
+        else:
+            try:
+                entry.date = dt.date.fromisoformat(text)
+            except ValueError:
+                problems.error(path, line("date"), f"impossible date '{text}'")
+        if entry.date and entry.date.strftime("%Y-%m") != entry.month:
+            problems.warning(path, line("date"),
+                             f"date {entry.date.isoformat()} is outside the month of its folder ({entry.month})")
+
+    author = meta.get("author")
+    if author is not None:
+        names = [author] if isinstance(author, str) else author
+        if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+            problems.error(path, line("author"), "'author' must be a name or a list of names")
+        else:
+            entry.authors = [" ".join(n.split()) for n in names]
+
+    outlet = meta.get("outlet")
+    if outlet is not None:
+        if _as_text(outlet) is None:
+            problems.error(path, line("outlet"), "'outlet' must be text")
+        else:
+            entry.outlet = _as_text(outlet)
+
+    source = meta.get("source")
+    if source is not None:
+        if not isinstance(source, str) or not URL_RE.match(source.strip()):
+            problems.error(path, line("source"), f"'source' must be an http(s) URL, got {str(source)[:80]!r}")
+        else:
+            entry.source = source.strip()
+
+    weight = meta.get("weight")
+    if weight is not None:
+        if not isinstance(weight, int) or isinstance(weight, bool):
+            problems.error(path, line("weight"), f"'weight' must be a whole number, got {weight!r}")
+        else:
+            entry.weight = weight
+
+    draft = meta.get("draft", False)
+    if not isinstance(draft, bool):
+        problems.error(path, line("draft"), f"'draft' must be true or false, got {draft!r}")
+    else:
+        entry.draft = draft
+
+    tags = meta.get("tags")
+    if tags is not None:
+        if not isinstance(tags, list) or not all(_as_text(t) for t in tags):
+            problems.error(path, line("tags"), "'tags' must be a list of words")
+        else:
+            entry.tags = [_as_text(t) for t in tags]
+
+    source_hash = meta.get("source_hash")
+    if source_hash is not None:
+        if is_source:
+            problems.warning(path, line("source_hash"), "'source_hash' is only meaningful in a translation")
+        elif not isinstance(source_hash, str) or not re.fullmatch(r"[0-9a-f]{6,64}", source_hash):
+            problems.error(path, line("source_hash"), f"'source_hash' must be a hex hash, got {source_hash!r}")
+        else:
+            entry.source_hash = source_hash
+
+
+def load_entry(path: Path, month: str, config: Config, problems: Problems) -> Entry | None:
+    match = ENTRY_RE.match(path.name)
+    if not match:
+        problems.error(path, 1, "entry file names must be <slug>.<lang>.md with a lower-case Latin slug "
+                                "(letters, digits, '-') and a language code, e.g. court-ruling.ru.md")
+        return None
+    slug, lang = match["slug"], match["lang"]
+    if lang not in config.languages:
+        problems.error(path, 1, f"unknown language '{lang}' (configured: {', '.join(config.languages)})")
+        return None
+    limit = config.limits["front_matter_bytes"] + config.limits["body_bytes"]
+    text = read_text(path, problems, max_bytes=limit)
+    if text is None:
+        return None
+    parts = split_front_matter(text, path, problems)
+    if parts is None:
+        return None
+    head, head_line, body, body_line = parts
+    if len(head.encode("utf-8")) > config.limits["front_matter_bytes"]:
+        problems.error(path, 1, f"front matter is over the limit of {config.limits['front_matter_bytes']} bytes")
+        return None
+    if len(body.encode("utf-8")) > config.limits["body_bytes"]:
+        problems.error(path, body_line, f"body is over the limit of {config.limits['body_bytes']} bytes")
+        return None
+    doc = load_yaml(head, path, problems, first_line=head_line)
+    if doc is None:
+        return None
+    if doc.data is None:
+        doc.data = {}
+    if not isinstance(doc.data, dict):
+        problems.error(path, head_line, "front matter must be a mapping of keys to values")
+        return None
+    root = config.root
+    entry = Entry(path=path, rel=problems.where(path) if problems.root else str(path.relative_to(root)),
+                  month=month, slug=slug, lang=lang, meta=doc.data, lines=doc.key_lines(),
+                  body=body.strip("\n"), body_line=body_line + len(body) - len(body.lstrip("\n")))
+    _read_fields(entry, config, problems, is_source=(lang == config.default_language))
+    if not entry.body.strip():
+        problems.warning(path, body_line, "empty body")
+    return entry
+
+
+def load_month(config: Config, month: str, problems: Problems) -> list[Entry]:
+    """Every entry file of a month, validated; duplicates of slug and language are errors."""
+    folder = config.content_dir / month
+    if not folder.is_dir():
+        problems.error(folder, 0, f"no such month folder (months: {', '.join(list_months(config)) or 'none'})")
+        return []
+    entries: list[Entry] = []
+    seen: dict[tuple[str, str], Entry] = {}
+    for path in sorted(folder.rglob("*.md")):
+        entry = load_entry(path, month, config, problems)
+        if entry is None:
+            continue
+        if entry.key in seen:
+            other = seen[entry.key]
+            problems.error(path, 1, f"duplicate entry '{entry.slug}' in language '{entry.lang}' "
+                                    f"(also {other.rel})")
+            continue
+        seen[entry.key] = entry
+        entries.append(entry)
+    return entries

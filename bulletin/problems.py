@@ -1,0 +1,96 @@
+"""Located problems (path, line, level, message): collecting, sorting and formatting them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input, Sphinx style: ``path:line: level: message``."""
+
+    path: str
+    line: int
+    level: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path if not self.line else f"{self.path}:{self.line}"
+        return f"{where}: {self.level}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "line": self.line, "level": self.level, "message": self.message}
+
+
+@dataclass
+class Problems:
+    """A collector: stages add to it and go on; the caller decides what is fatal."""
+
+    root: Path | None = None
+    items: list[Problem] = field(default_factory=list)
+
+    def where(self, path: Path | str) -> str:
+        path = Path(path)
+        if self.root is not None:
+            try:
+                return path.resolve().relative_to(self.root.resolve()).as_posix()
+            except ValueError:
+                pass
+        return path.as_posix()
+
+    def add(self, level: str, path: Path | str, line: int, message: str) -> None:
+        problem = Problem(self.where(path), line or 0, level, message)
+        if problem not in self.items:
+            self.items.append(problem)
+
+    def error(self, path: Path | str, line: int, message: str) -> None:
+        self.add(ERROR, path, line, message)
+
+    def warning(self, path: Path | str, line: int, message: str) -> None:
+        self.add(WARNING, path, line, message)
+
+    def extend(self, other: "Problems") -> None:
+        for problem in other.items:
+            if problem not in self.items:
+                self.items.append(problem)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.level == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.level == WARNING]
+
+    def fatal(self, strict: bool = False) -> bool:
+        return bool(self.errors or (strict and self.warnings))
+
+    def sorted(self) -> list[Problem]:
+        return sorted(self.items, key=lambda p: (p.path, p.line, p.level != ERROR, p.message))
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def format_summary(problems: Problems, entries: int) -> str:
+    """``2 errors, 3 warnings in 14 entries`` — the closing line of ``bulletin check``."""
+    e, w = len(problems.errors), len(problems.warnings)
+    return (f"{e} error{'s' if e != 1 else ''}, {w} warning{'s' if w != 1 else ''} "
+            f"in {entries} entr{'ies' if entries != 1 else 'y'}")
+
+
+def dump_problems(problems: Problems) -> str:
+    return json.dumps([p.as_dict() for p in problems.sorted()], ensure_ascii=False, indent=2)
+
+
+class BulletinError(Exception):
+    """Raised when a stage cannot go on; carries the problems collected so far."""
+
+    def __init__(self, problems: Problems):
+        super().__init__("\n".join(str(p) for p in problems.sorted()))
+        self.problems = problems

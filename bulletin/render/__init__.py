@@ -1,0 +1,157 @@
+"""A language's bulletin -> the view every output format renders (texts localised, bodies converted)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ..collection import MISSING, Bulletin
+from ..config import Config
+from ..locale import Messages, format_long_date, format_month, typeset_text
+from ..markdown import Converted
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
+DEFAULT_LAYOUTS = PACKAGE_ROOT / "layouts"
+DEFAULT_FONTS = PACKAGE_ROOT / "fonts"
+FORMATS = ("pdf", "docx", "html")
+
+
+def layouts_dirs(config: Config) -> list[Path]:
+    """The project's layouts first, then the ones shipped with bulletin."""
+    dirs = [config.layouts_dir] if config.layouts_dir.is_dir() else []
+    if DEFAULT_LAYOUTS.resolve() not in [d.resolve() for d in dirs]:
+        dirs.append(DEFAULT_LAYOUTS)
+    return dirs
+
+
+def find_layout(config: Config, name: str) -> Path:
+    for folder in layouts_dirs(config):
+        if (folder / name).is_file():
+            return folder / name
+    raise FileNotFoundError(f"layouts/{name} not found")
+
+
+def fonts_dir(config: Config) -> Path:
+    return config.fonts_dir if config.fonts_dir.is_dir() and any(config.fonts_dir.glob("*.ttf")) else DEFAULT_FONTS
+
+
+@dataclass
+class EntryView:
+    anchor: str
+    title: str
+    lang: str
+    foreign: bool
+    untranslated: bool
+    authors: list[str]
+    outlet: str | None
+    date: dt.date | None
+    date_text: str
+    source: str | None
+    source_text: str
+    body: Converted | None
+    rel: str
+
+
+@dataclass
+class SectionView:
+    anchor: str
+    key: str
+    title: str
+    entries: list[EntryView]
+
+
+@dataclass
+class View:
+    """Everything a template or writer needs, already in the bulletin's language."""
+
+    config: Config
+    month: str
+    lang: str
+    publication: str
+    publisher: str
+    month_title: str
+    count_text: str
+    sections: list[SectionView]
+    untranslated: list[EntryView]
+    messages: Messages
+    created: dt.datetime
+    extra: dict = field(default_factory=dict)
+
+    def _(self, text: str) -> str:
+        return self.messages.gettext(text)
+
+    @property
+    def title(self) -> str:
+        return f"{self.publication} — {self.month_title}"
+
+
+def build_created() -> dt.datetime:
+    """Build time, or SOURCE_DATE_EPOCH when set, so identical content gives identical files."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def _entry_view(item, lang: str, converted: dict, messages: Messages) -> EntryView:
+    entry = item.entry
+    text_lang = entry.lang
+    source_text = ""
+    if entry.source:
+        parts = urlsplit(entry.source)
+        source_text = entry.source if len(entry.source) <= 90 else f"{parts.scheme}://{parts.netloc}/…"
+    return EntryView(
+        anchor=item.anchor, title=typeset_text(entry.title, text_lang), lang=text_lang,
+        foreign=text_lang != lang, untranslated=item.status == MISSING,
+        authors=[typeset_text(a, text_lang) for a in entry.authors],
+        outlet=typeset_text(entry.outlet, text_lang) if entry.outlet else None, date=entry.date,
+        date_text=format_long_date(entry.date, lang) if entry.date else "", source=entry.source,
+        source_text=source_text, body=converted.get(entry.key), rel=entry.rel)
+
+
+def make_view(bulletin: Bulletin, converted: dict, messages: Messages) -> View:
+    config, lang = bulletin.config, bulletin.lang
+    sections = [SectionView(s.anchor, s.rubric.key, typeset_text(s.title, lang),
+                            [_entry_view(i, lang, converted, messages) for i in s.items])
+                for s in bulletin.sections]
+    count = sum(len(s.entries) for s in sections)
+    return View(
+        config=config, month=bulletin.month, lang=lang,
+        publication=typeset_text(config.localized(config.publication, lang), lang),
+        publisher=typeset_text(config.localized(config.publisher, lang), lang) if config.publisher else "",
+        month_title=format_month(bulletin.month, lang),
+        count_text=messages.ngettext("%(num)d item", "%(num)d items", count) % {"num": count},
+        sections=sections,
+        untranslated=[_entry_view(i, lang, converted, messages) for i in bulletin.untranslated],
+        messages=messages, created=build_created())
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write beside the target, fsync, rename: readers see the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except FileNotFoundError:
+            pass
+        raise
+    try:
+        directory = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+    except OSError:
+        pass

@@ -1,0 +1,52 @@
+"""A bulletin view -> one self-contained HTML5 document (Jinja2, autoescaped), for the web or for print."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import jinja2
+from markupsafe import Markup
+
+from ..markdown import ASSET_SCHEME
+from . import View, find_layout, layouts_dirs
+
+TEMPLATE = "bulletin.html.j2"
+
+
+def make_environment(view: View) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in layouts_dirs(view.config)]),
+        autoescape=True,  # every template, whatever its name: entry text is data, never markup
+        extensions=["jinja2.ext.i18n"], undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True)
+    env.install_gettext_callables(view.messages.gettext, view.messages.ngettext, newstyle=True)
+    return env
+
+
+def _assets(html: str, body, embed: bool) -> str:
+    def replace(match: re.Match) -> str:
+        index = int(match.group(1))
+        if body is None or index >= len(body.assets):
+            return ""
+        asset = body.assets[index]
+        if embed:
+            return f"data:{asset.mime};base64," + base64.b64encode(asset.path.read_bytes()).decode("ascii")
+        return asset.path.as_uri()
+    return re.sub(re.escape(ASSET_SCHEME) + r"(\d+)", replace, html)
+
+
+def render_html(view: View, for_print: bool = False, reload_script: str = "") -> str:
+    """``for_print`` selects the print stylesheet and file URLs for images (WeasyPrint reads them)."""
+    env = make_environment(view)
+    css_name = "print.css" if for_print else "screen.css"
+    css = find_layout(view.config, css_name).read_text(encoding="utf-8")
+    if not for_print:
+        css += "\n@media print {\n" + find_layout(view.config, "print-web.css").read_text(encoding="utf-8") + "\n}\n"
+    bodies = {}
+    for section in view.sections:
+        for entry in section.entries:
+            bodies[entry.anchor] = Markup(_assets(entry.body.html, entry.body, not for_print)) if entry.body else ""
+    template = env.get_template(TEMPLATE)
+    return template.render(v=view, bodies=bodies, css=Markup(css), for_print=for_print,
+                           reload_script=Markup(reload_script))

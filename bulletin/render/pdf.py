@@ -1,0 +1,136 @@
+"""Print HTML -> PDF with WeasyPrint: project fonts only, no fetch outside the project, time-limited."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import tempfile
+import traceback
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from ..config import Config
+from . import DEFAULT_FONTS, DEFAULT_LAYOUTS, View, fonts_dir
+from .html import render_html
+
+FONTS_CONF = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <dir>{fonts}</dir>
+  <cachedir>{cache}</cachedir>
+</fontconfig>
+"""
+
+
+class PdfError(Exception):
+    pass
+
+
+def allowed_roots(config: Config) -> list[Path]:
+    roots = [config.content_dir, config.layouts_dir, config.fonts_dir, DEFAULT_LAYOUTS, DEFAULT_FONTS]
+    return [r.resolve() for r in roots if r.exists()]
+
+
+def make_fetcher(config: Config, refused: list[str]):
+    """A URL fetcher that serves only files inside the project's content/, layouts/ and fonts/."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse, FatalURLFetchingError
+
+    roots = allowed_roots(config)
+
+    class ProjectFetcher(URLFetcher):
+        def __init__(self):
+            super().__init__(allowed_protocols={"file"}, allow_redirects=False, fail_on_errors=True)
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+                refused.append(f"refused to fetch '{url[:120]}': builds never use the network")
+                raise FatalURLFetchingError(refused[-1])
+            path = Path(unquote(parts.path)).resolve()
+            if not any(path == r or r in path.parents for r in roots) or not path.is_file():
+                refused.append(f"refused to read '{url[:120]}': outside the project's content/, layouts/ and fonts/"
+                               if path.exists() else f"'{url[:120]}' does not exist")
+                raise FatalURLFetchingError(refused[-1])
+            return URLFetcherResponse(path.as_uri(), body=path.read_bytes())
+
+    return ProjectFetcher()
+
+
+def font_configuration(folder: Path):
+    """A fontconfig that sees only the committed fonts: no system font can slip in as a fallback."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    cache = Path(tempfile.mkdtemp(prefix="bulletin-fc-"))
+    conf = cache / "fonts.conf"
+    conf.write_text(FONTS_CONF.format(fonts=folder.resolve(), cache=cache), encoding="utf-8")
+    previous = os.environ.get("FONTCONFIG_FILE")
+    os.environ["FONTCONFIG_FILE"] = str(conf)
+    try:
+        return FontConfiguration()
+    finally:
+        if previous is None:
+            os.environ.pop("FONTCONFIG_FILE", None)
+        else:
+            os.environ["FONTCONFIG_FILE"] = previous
+
+
+def html_to_pdf(html: str, config: Config, variant: str | None = None) -> tuple[bytes, list[str]]:
+    """In-process rendering; returns the PDF and what the fetcher refused (a refusal is fatal)."""
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    refused: list[str] = []
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    fetcher = make_fetcher(config, refused)
+    document = HTML(string=html, base_url=(config.content_dir.resolve().as_uri() + "/"), url_fetcher=fetcher)
+    variant = variant or config.pdf_variant
+    options = {"pdf_variant": None if variant in (None, "none") else variant, "attachments": [],
+               "custom_metadata": False, "optimize_images": True}
+    if options["pdf_variant"] and options["pdf_variant"].startswith("pdf/ua"):
+        options["pdf_tags"] = True
+    try:
+        pdf = document.write_pdf(font_config=font_configuration(fonts_dir(config)), **options)
+    except FatalURLFetchingError:
+        return b"", refused
+    return pdf, refused
+
+
+def _child(html: str, config: Config, variant: str | None, target: str, pipe) -> None:
+    try:
+        pdf, refused = html_to_pdf(html, config, variant)
+        if not refused:
+            Path(target).write_bytes(pdf)
+        pipe.send(("ok", refused))
+    except BaseException:  # report anything to the parent rather than die silently
+        pipe.send(("error", [traceback.format_exc(limit=3)]))
+    finally:
+        pipe.close()
+
+
+def render_pdf(view: View, timeout: int, variant: str | None = None) -> bytes:
+    """Render in a forked child so a pathological entry ends with an error at the time limit."""
+    html = render_html(view, for_print=True)
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    with tempfile.TemporaryDirectory(prefix="bulletin-pdf-") as folder:
+        target = os.path.join(folder, "out.pdf")
+        process = context.Process(target=_child, args=(html, view.config, variant, target, sender), daemon=True)
+        process.start()
+        sender.close()
+        try:
+            if not receiver.poll(timeout):
+                raise PdfError(f"the PDF layout did not finish within {timeout} s "
+                               f"(limit: timeouts.pdf in bulletin.yaml)")
+            status, messages = receiver.recv()
+        except EOFError:
+            raise PdfError("the PDF renderer stopped unexpectedly")
+        finally:
+            if process.is_alive():
+                process.kill()
+            process.join()
+        if status != "ok":
+            raise PdfError("the PDF renderer failed:\n" + "\n".join(messages))
+        if messages:
+            raise PdfError("; ".join(messages))
+        return Path(target).read_bytes()

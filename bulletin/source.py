@@ -1,0 +1,175 @@
+"""Bytes on disk -> decoded text and located YAML data (line numbers kept, surprises refused)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .problems import Problems
+
+UTF8_BOM = b"\xef\xbb\xbf"
+FIX_HINT = "convert it to UTF-8 with: bulletin fix-encoding {path}"
+
+_BOOL = "tag:yaml.org,2002:bool"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class DataLoader(yaml.SafeLoader):
+    """SafeLoader that reads YAML as plain data: only true/false are booleans, dates stay strings.
+
+    YAML 1.1 turns ``no`` (Norwegian), ``on``, ``yes`` into booleans and ``2026-02-30`` into a
+    crash; editors expect neither, and content.py validates dates itself with a located message.
+    """
+
+
+DataLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, _TIMESTAMP)]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+DataLoader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+@dataclass
+class YamlDoc:
+    """Constructed data plus the node tree, for line numbers (1-based, file-relative)."""
+
+    data: object
+    node: yaml.Node | None
+    first_line: int
+
+    def line_of(self, node: yaml.Node | None) -> int:
+        if node is None:
+            return self.first_line
+        return node.start_mark.line + self.first_line
+
+    def key_lines(self, node: yaml.Node | None = None) -> dict[str, int]:
+        node = self.node if node is None else node
+        if not isinstance(node, yaml.MappingNode):
+            return {}
+        return {str(k.value): self.line_of(k) for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+
+
+def line_at(data: bytes | str, offset: int) -> int:
+    return data[:offset].count(b"\n" if isinstance(data, bytes) else "\n") + 1
+
+
+def detect_encoding(data: bytes) -> str | None:
+    """Name a non-UTF-8 encoding an office tool may have saved, or None."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    if len(data) >= 4 and data.count(b"\x00") >= len(data) // 4 and (data[1:2] == b"\x00" or data[0:1] == b"\x00"):
+        return "UTF-16 (without BOM)"
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1251")
+    except UnicodeDecodeError:
+        return None
+    letters = [c for c in text if c.isalpha()]
+    cyrillic = sum(1 for c in letters if "\u0400" <= c <= "\u04ff")
+    if letters and cyrillic / len(letters) > 0.3:
+        return "Windows-1251"
+    return None
+
+
+def decode_text(data: bytes, path: Path, problems: Problems) -> str | None:
+    """Strict UTF-8 (BOM and CRLF tolerated); anything else is a located error, never U+FFFD."""
+    encoding = detect_encoding(data)
+    if encoding:
+        problems.error(path, 1, f"file is encoded as {encoding}, not UTF-8; "
+                                + FIX_HINT.format(path=problems.where(path)))
+        return None
+    if data.startswith(UTF8_BOM):
+        data = data[len(UTF8_BOM):]
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        problems.error(path, line_at(data, nul), f"NUL byte at offset {nul}; the file is not text")
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start:exc.start + 1].hex()
+        problems.error(path, line_at(data, exc.start),
+                       f"byte 0x{bad} at offset {exc.start} is not valid UTF-8; "
+                       + FIX_HINT.format(path=problems.where(path)))
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_text(path: Path, problems: Problems, max_bytes: int | None = None) -> str | None:
+    try:
+        if path.is_dir():
+            problems.error(path, 0, "is a directory, not a file")
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.error(path, 0, f"cannot read: {exc.strerror or exc}")
+        return None
+    if max_bytes is not None and len(data) > max_bytes:
+        problems.error(path, 1, f"file is {len(data)} bytes, over the limit of {max_bytes}")
+        return None
+    return decode_text(data, path, problems)
+
+
+def _describe_yaml_error(exc: yaml.MarkedYAMLError) -> str:
+    problem = (exc.problem or str(exc)).strip()
+    if "mapping values are not allowed" in problem:
+        return "malformed YAML: mapping values are not allowed here (put quotes around a value that contains ': ')"
+    if "'\\t'" in problem or "\\t" in problem:
+        return "malformed YAML: tab character (indent with spaces, not tabs)"
+    context = f" {exc.context}" if exc.context else ""
+    return f"malformed YAML:{context} {problem}".replace("  ", " ")
+
+
+def load_yaml(text: str, path: Path, problems: Problems, first_line: int = 1) -> YamlDoc | None:
+    """Parse one YAML document; anchors/aliases and duplicate keys are refused with their lines."""
+    try:
+        for event in yaml.parse(text, Loader=DataLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                problems.error(path, event.start_mark.line + first_line,
+                               "YAML anchors and aliases (& and *) are not allowed")
+                return None
+        loader = DataLoader(text)
+        try:
+            node = loader.get_single_node()
+            doc = YamlDoc(None, node, first_line)
+            if not _check_duplicates(doc, node, path, problems):
+                return None
+            doc.data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problems.error(path, (mark.line if mark else 0) + first_line, _describe_yaml_error(exc))
+        return None
+    except yaml.YAMLError as exc:
+        problems.error(path, first_line, f"malformed YAML: {exc}")
+        return None
+    return doc
+
+
+def _check_duplicates(doc: YamlDoc, node: yaml.Node | None, path: Path, problems: Problems) -> bool:
+    ok = True
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                line = doc.line_of(key)
+                if key.value in seen:
+                    problems.error(path, line, f"duplicate key '{key.value}' "
+                                               f"(first set on line {seen[key.value]})")
+                    ok = False
+                else:
+                    seen[key.value] = line
+            ok = _check_duplicates(doc, value, path, problems) and ok
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            ok = _check_duplicates(doc, item, path, problems) and ok
+    return ok

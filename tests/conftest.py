@@ -1,0 +1,92 @@
+"""Shared fixtures: throwaway projects built from a dict of files, and one build of the sample month."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bulletin.cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
+SITES = Path(__file__).resolve().parent / "sites"
+
+BASE_CONFIG = """\
+publication:
+  ru: Тестовый бюллетень
+  kk: Сынақ бюллетені
+  en: Test Bulletin
+publisher: Тестовая группа
+languages: [ru, kk, en]
+default_language: ru
+"""
+
+BASE_RUBRICS = """\
+- key: progress
+  title: {ru: "Прогресс?", kk: "Прогресс пе?", en: "Progress?"}
+- key: prisoners
+  title: {ru: Политзаключенные, kk: Саяси тұтқындар, en: Political prisoners}
+- key: speech
+  title: {ru: Свобода слова, kk: Сөз бостандығы, en: Freedom of speech}
+"""
+
+
+def entry(title="Заголовок", rubric="speech", date="2026-02-10", body="Текст материала.", **extra) -> str:
+    lines = ["---", f"title: {title}", f"rubric: {rubric}", f"date: {date}"]
+    lines += [f"{key}: {value}" for key, value in extra.items()]
+    return "\n".join(lines) + "\n---\n\n" + body + "\n"
+
+
+def make_project(root: Path, files: dict[str, str | bytes] | None = None, config: str = BASE_CONFIG,
+                 rubrics: str = BASE_RUBRICS) -> Path:
+    """A project in ``root`` with the given files (paths relative to the project)."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "bulletin.yaml").write_text(config, encoding="utf-8")
+    (root / "content").mkdir(exist_ok=True)
+    (root / "content" / "rubrics.yaml").write_text(rubrics, encoding="utf-8")
+    for name, data in (files or {}).items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(textwrap.dedent(data) if data.startswith("\n") else data, encoding="utf-8")
+    return root
+
+
+def run(*args: str):
+    """Run the CLI in-process; returns click's Result (exit_code, output, stderr)."""
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture
+def project(tmp_path):
+    return lambda files=None, **kw: make_project(tmp_path / "project", files, **kw)
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory):
+    """The repository's sample project built once, in every language and format."""
+    root = tmp_path_factory.mktemp("sample")
+    for name in ("bulletin.yaml", "content"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+    result = run("build", "2026-02", "--lang", "all", "--project", root)
+    assert result.exit_code == 0, result.output
+    return root / "build" / "2026-02"
+
+
+@pytest.fixture(scope="session")
+def sample_titles():
+    """Titles of the sample month's non-draft Russian entries, by rubric key."""
+    import yaml
+
+    titles = {}
+    for path in sorted((REPO / "content" / "2026-02").glob("*.ru.md")):
+        meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+        if not meta.get("draft"):
+            titles.setdefault(meta["rubric"], []).append(meta["title"])
+    return titles

@@ -1,0 +1,87 @@
+"""Entry validation: every problem has its exact message, its line, and makes check/build exit 1."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import entry, run
+
+M = "content/2026-02/"
+
+CASES = [
+    ("missing-title", "---\nrubric: speech\ndate: 2026-02-10\n---\n\nТекст.\n",
+     f"{M}item.ru.md:1: error: missing required key 'title'"),
+    ("missing-date", "---\ntitle: Т\nrubric: speech\n---\n\nТекст.\n",
+     f"{M}item.ru.md:1: error: missing required key 'date'"),
+    ("unknown-rubric", entry(rubric="free-speach"),
+     f"{M}item.ru.md:3: error: unknown rubric 'free-speach' (known: progress, prisoners, speech)"),
+    ("impossible-date", entry(date="2026-02-30"), f"{M}item.ru.md:4: error: impossible date '2026-02-30'"),
+    ("bad-date-form", entry(date="16.02.2026"),
+     f"{M}item.ru.md:4: error: date '16.02.2026' is not in the form YYYY-MM-DD"),
+    ("outside-month", entry(date="2026-03-01"),
+     f"{M}item.ru.md:4: warning: date 2026-03-01 is outside the month of its folder (2026-02)"),
+    ("unknown-key", entry(colour="red"),
+     f"{M}item.ru.md:5: warning: unknown key 'colour' (known: title, rubric, date, author, outlet, source, "
+     "weight, draft, tags, source_hash)"),
+    ("malformed-yaml", "---\ntitle: Т\nrubric: speech\ndate: 2026-02-10\nauthor: [Анна, Борис\n---\n\nТекст.\n",
+     f"{M}item.ru.md:5: error: malformed YAML: while parsing a flow sequence expected ',' or ']', but got "
+     "'<stream end>'"),
+    ("colon-in-title", "---\ntitle: Итоги: год\nrubric: speech\ndate: 2026-02-10\n---\n\nТекст.\n",
+     f"{M}item.ru.md:2: error: malformed YAML: mapping values are not allowed here (put quotes around a "
+     "value that contains ': ')"),
+    ("unclosed", "---\ntitle: Т\nrubric: speech\ndate: 2026-02-10\n\nТекст.\n",
+     f"{M}item.ru.md:1: error: front matter opened on line 1 is never closed with '---'"),
+    ("no-front-matter", "Просто текст.\n",
+     f"{M}item.ru.md:1: error: missing front matter: the file must start with a line '---'"),
+    ("weight-not-int", entry(weight="first"), f"{M}item.ru.md:5: error: 'weight' must be a whole number, got 'first'"),
+    ("draft-yes", entry(draft="yes"), f"{M}item.ru.md:5: error: 'draft' must be true or false, got 'yes'"),
+    ("bad-source", entry(source="www.example.org/news"),
+     f"{M}item.ru.md:5: error: 'source' must be an http(s) URL, got 'www.example.org/news'"),
+    ("duplicate-key", "---\ntitle: Т\nrubric: speech\ndate: 2026-02-10\ntitle: Другой\n---\n\nТекст.\n",
+     f"{M}item.ru.md:5: error: duplicate key 'title' (first set on line 2)"),
+    ("empty-body", entry(body=""), f"{M}item.ru.md:6: warning: empty body"),
+    ("long-title", entry(title="Очень " * 40 + "длинный"),
+     f"{M}item.ru.md:2: warning: title is 247 characters long (over 200)"),
+]
+
+
+@pytest.mark.parametrize("name,text,expected", CASES, ids=[c[0] for c in CASES])
+def test_problem_is_reported_with_file_and_line(project, name, text, expected):
+    root = project({f"{M}item.ru.md": text, f"{M}good.ru.md": entry()})
+    result = run("check", "2026-02", "--project", root)
+    assert expected in result.output.splitlines(), result.output
+    assert result.exit_code == (0 if ": warning:" in expected else 1)
+    strict = run("check", "2026-02", "--project", root, "--strict")
+    assert strict.exit_code == 1
+
+
+def test_duplicate_slug_and_language(project):
+    root = project({f"{M}a/same.ru.md": entry(), f"{M}b/same.ru.md": entry(title="Другой")})
+    result = run("check", "--project", root)
+    assert f"{M}b/same.ru.md:1: error: duplicate entry 'same' in language 'ru' (also {M}a/same.ru.md)" \
+        in result.output
+    assert result.exit_code == 1
+
+
+def test_problems_are_collected_not_stopped_at_first(project):
+    root = project({f"{M}one.ru.md": entry(rubric="nope"), f"{M}two.ru.md": entry(date="2026-02-31")})
+    result = run("check", "--project", root)
+    assert "one.ru.md:3: error: unknown rubric 'nope'" in result.output
+    assert "two.ru.md:4: error: impossible date '2026-02-31'" in result.output
+    assert result.output.strip().splitlines()[-1] == "2 errors, 0 warnings in 2 entries"
+
+
+def test_yaml_booleans_and_dates_stay_text(project):
+    root = project({f"{M}no.ru.md": entry(title="no", outlet="on")})
+    result = run("check", "--project", root)
+    assert result.exit_code == 0, result.output
+    from bulletin.build import load_month_content
+    month = load_month_content(root, "2026-02")
+    assert month.entries[0].title == "no" and month.entries[0].outlet == "on"
+
+
+def test_bad_file_name(project):
+    root = project({f"{M}Суд.ru.md": entry()})
+    result = run("check", "--project", root)
+    assert f"{M}Суд.ru.md:1: error: entry file names must be <slug>.<lang>.md" in result.output
+    assert result.exit_code == 1

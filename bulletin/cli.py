@@ -103,5 +103,140 @@ def _relative(path: Path) -> str:
         return str(path)
 
 
+@cli.command()
+@click.option("--rubric", help="Rubric key (see content/rubrics.yaml).")
+@click.option("--title", help="The entry's headline.")
+@click.option("--date", "date", help="YYYY-MM-DD (default: today); picks the month folder.")
+@click.option("--source", help="URL of the original item.")
+@click.option("--outlet", help="The publication the item comes from.")
+@click.option("--author", "authors", multiple=True, help="Author (repeat for several).")
+@click.option("--lang", help="Language of the entry (default: the project's default language).")
+@click.option("--translation-of", "translation_of", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a translation skeleton of this source entry (with --lang).")
+@PROJECT
+def new(rubric, title, date, source, outlet, authors, lang, translation_of, project):
+    """Create an entry (or, with --translation-of, a translation) and print its path."""
+    import datetime as dt
+
+    from .build import load_month_content
+    from .config import load_config
+    from .scaffold import ScaffoldError, new_entry, new_translation
+
+    problems = Problems(project.resolve())
+    config = load_config(project, problems)
+    if problems.errors:
+        fail(problems)
+    try:
+        if translation_of is not None:
+            if not lang:
+                raise click.UsageError("--translation-of needs --lang (the language to translate into)")
+            source_path = (translation_of if translation_of.is_absolute() else Path.cwd() / translation_of).resolve()
+            if not source_path.is_file():
+                source_path = (project / translation_of).resolve()
+            month = source_path.parent.name
+            content = load_month_content(project, month, [config.default_language])
+            entry = next((e for e in content.entries if e.path.resolve() == source_path), None)
+            if entry is None:
+                errors = [p for p in content.problems.errors if source_path.name in p.path]
+                if errors:
+                    fail(content.problems)
+                raise click.UsageError(f"{translation_of} is not an entry of this project")
+            path = new_translation(config, entry, lang)
+        else:
+            if not rubric or not title:
+                raise click.UsageError("new needs --rubric and --title (or --translation-of with --lang)")
+            try:
+                day = dt.date.fromisoformat(date) if date else None
+            except ValueError:
+                raise click.BadParameter(f"'{date}' is not a date in the form YYYY-MM-DD", param_hint="--date")
+            path = new_entry(config, title, rubric, day, lang, list(authors) or None, outlet, source)
+    except ScaffoldError as exc:
+        click.echo(f"bulletin: error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(_relative(path))
+
+
+@cli.command()
+@click.argument("month", required=False)
+@click.option("--lang", "langs", help="Only these languages (e.g. kk or kk,en).")
+@PROJECT
+@click.option("--json", "as_json", is_flag=True, help="Print the statuses as JSON.")
+@click.option("--stamp", "stamp", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Mark a reviewed translation as up to date with its source (repeatable).")
+def translations(month, langs, project, as_json, stamp):
+    """Show which entries are translated (ok / missing / stale / unverified), or --stamp one."""
+    import json
+
+    from .build import load_month_content
+    from .collection import report_translations
+    from .config import load_config
+    from .locale import catalog_completeness
+    from .render import layouts_dirs
+    from .scaffold import stamp_translation
+
+    _check_month_arg(month)
+    if stamp:
+        _stamp(project, stamp, stamp_translation)
+        return
+    content = load_month_content(project, month, [])
+    config = content.config
+    if content.problems.errors and not content.entries:
+        fail(content.problems)
+    try:
+        wanted = [x.strip() for x in langs.split(",")] if langs else None
+        if wanted and any(x not in config.languages for x in wanted):
+            raise ValueError(f"unknown language in '{langs}' (configured: {', '.join(config.languages)})")
+    except ValueError as exc:
+        raise click.UsageError(str(exc))
+    others = [x for x in (wanted or config.languages) if x != config.default_language]
+    report = report_translations(content.families, config, others)
+    catalogs = {lang: catalog_completeness(layouts_dirs(config)[0], lang) for lang in others}
+    if as_json:
+        click.echo(json.dumps({"month": content.month, **report,
+                               "catalogs": {k: {"translated": v[0], "total": v[1]} for k, v in catalogs.items()}},
+                              ensure_ascii=False, indent=2))
+        return
+    columns = [config.default_language] + others
+    width = max([len("entry")] + [len(slug) for slug in report["entries"]])
+    click.echo("  ".join(["entry".ljust(width)] + [c.ljust(10) for c in columns]).rstrip())
+    click.echo("  ".join(["-" * width] + ["-" * 10 for _ in columns]))
+    for slug, row in report["entries"].items():
+        click.echo("  ".join([slug.ljust(width)] + [row[c].ljust(10) for c in columns]).rstrip())
+    click.echo("")
+    for lang in others:
+        counts = report["summary"][lang]
+        done, total = catalogs[lang]
+        click.echo(f"{lang}: " + ", ".join(f"{counts[k]} {k}" for k in ("ok", "missing", "stale", "unverified"))
+                   + f"; interface strings {done}/{total}")
+    print_problems(Problems(content.problems.root, [p for p in content.problems.items if "translation" in p.message]))
+
+
+def _stamp(project: Path, paths, stamp_translation) -> None:
+    from .build import load_month_content
+    from .content import ENTRY_RE
+
+    failed = False
+    for given in paths:
+        path = (given if given.is_absolute() else Path.cwd() / given).resolve()
+        if not path.is_file() and (project / given).is_file():
+            path = (project / given).resolve()
+        match = ENTRY_RE.match(path.name)
+        if not path.is_file() or not match:
+            click.echo(f"bulletin: error: {given}: not an entry file", err=True)
+            failed = True
+            continue
+        content = load_month_content(project, path.parent.name, [])
+        family = content.families.get(match["slug"])
+        if family is None or family.source is None or match["lang"] == content.config.default_language:
+            click.echo(f"bulletin: error: {given}: not a translation with a source entry", err=True)
+            failed = True
+            continue
+        changed = stamp_translation(path, family.source.content_hash)
+        click.echo(f"{_relative(path)}: {'stamped' if changed else 'already up to date'} "
+                   f"(source_hash {family.source.content_hash})")
+    if failed:
+        sys.exit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
     cli.main(args=argv, prog_name="bulletin")

@@ -152,3 +152,21 @@ def assemble_bulletin(config: Config, month: str, lang: str, families: dict[str,
                                          sorted(items, key=sort_key)))
     bulletin.untranslated.sort(key=sort_key)
     return bulletin
+
+
+def report_translations(families: dict[str, Family], config: Config, langs: list[str] | None = None) -> dict:
+    """Status of every entry in every language, and counts per language (drafts left out)."""
+    langs = langs or [lang for lang in config.languages if lang != config.default_language]
+    entries: dict[str, dict[str, str]] = {}
+    summary = {lang: {status: 0 for status in STATUSES} for lang in langs}
+    for slug in sorted(families):
+        family = families[slug]
+        if family.source is None or family.source.draft:
+            continue
+        row = {config.default_language: SOURCE}
+        for lang in langs:
+            status = family.status(lang)
+            row[lang] = status
+            summary[lang][status] += 1
+        entries[slug] = row
+    return {"entries": entries, "summary": summary}

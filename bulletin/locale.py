@@ -127,6 +127,7 @@ _NUMBER_WORD = re.compile(r"(?<=\d) (?=[^\W\d_]|[%₸$€№])")
 _DIGIT_GROUPS = re.compile(r"(?<=\b\d) (?=\d{3}\b)|(?<=\b\d\d) (?=\d{3}\b)|(?<=\b\d{3}) (?=\d{3}\b)")
 _DASH = re.compile(r" +([—–])")
 _HYPHEN_DASH = re.compile(r"(?<=\S) - (?=\S)")
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w|\s|$)")
 
 
 def typeset_text(text: str, lang: str) -> str:
@@ -135,6 +136,7 @@ def typeset_text(text: str, lang: str) -> str:
         return text
     open_, close, _, _ = QUOTES.get(lang, QUOTES["en"])
     text = re.sub(r'"([^"\n]*)"', lambda m: open_ + m.group(1) + close, text)
+    text = _APOSTROPHE.sub("’", text)
     if lang in ("ru", "kk"):
         text = _HYPHEN_DASH.sub(" — ", text)
     text = _DASH.sub(NBSP + r"\1", text)

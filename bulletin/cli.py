@@ -89,6 +89,27 @@ def check(month, project, strict, output):
     sys.exit(1 if problems.fatal(strict) else 0)
 
 
+@cli.command()
+@click.argument("month", required=False)
+@click.option("--lang", "lang", help="Language to preview (default: the default language).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1; 0 picks any free port.")
+@PROJECT
+def serve(month, lang, port, project):
+    """Preview MONTH's HTML on 127.0.0.1, rebuilt and reloaded on every change (Ctrl-C to stop)."""
+    from .serve import PortInUse, serve as run_server
+
+    _check_month_arg(month)
+    try:
+        run_server(project, month, lang, port, log=click.echo)
+    except ValueError as exc:
+        raise click.UsageError(str(exc))
+    except PortInUse as exc:
+        click.echo(f"bulletin: {exc}", err=True)
+        sys.exit(2)
+    click.echo("Stopped.")
+
+
 def _check_month_arg(month: str | None) -> None:
     from .content import MONTH_RE
 

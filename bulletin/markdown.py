@@ -14,6 +14,7 @@ import nh3
 import pypandoc
 
 from .content import Entry
+from .hyphenation import hyphenate_text
 from .locale import typeset_inlines
 from .problems import Problems
 
@@ -221,6 +222,21 @@ def shift_headings(blocks: list, top: int) -> list:
     return _walk(blocks, visit)
 
 
+def hyphenate_blocks(blocks: list, lang: str) -> list:
+    """Soft hyphens for languages WeasyPrint cannot hyphenate itself (pyphen has no Kazakh)."""
+    if lang != "kk":
+        return blocks
+
+    def visit(kind, node):
+        if kind == "node" and node.get("t") == "Str":
+            return {"t": "Str", "c": hyphenate_text(node["c"], lang)}
+        if kind == "node" and node.get("t") in ("Code", "CodeBlock", "Link"):
+            return node if node.get("t") != "Link" else {"t": "Link", "c": [node["c"][0], _walk(node["c"][1], visit),
+                                                                         node["c"][2]]}
+        return node
+    return _walk(blocks, visit)
+
+
 def write_fragments(block_lists: list[list], timeout: int) -> list[str]:
     """pandoc AST blocks of many entries -> one HTML fragment each, in one pandoc process."""
     if not block_lists:
@@ -288,7 +304,8 @@ class Converter:
                 local = Problems(problems.root)
                 blocks, assets = prepare_blocks(blocks, entry, lang_of[entry.key], local, self.root)
                 prepared.append((entry, blocks, assets, local))
-            html_blocks = [shift_headings(blocks, 4) for _, blocks, _, _ in prepared]
+            html_blocks = [hyphenate_blocks(shift_headings(blocks, 4), lang_of[entry.key])
+                           for entry, blocks, _, _ in prepared]
             fragments = write_fragments(html_blocks, self.timeout)
             for (entry, blocks, assets, local), fragment in zip(prepared, fragments):
                 fragment = sanitize_html(fragment, entry, local)

@@ -86,7 +86,8 @@ class View:
 
     @property
     def title(self) -> str:
-        return f"{self.publication} — {self.month_title}"
+        """For the title bar and metadata: plain spaces, so it can be searched and pasted."""
+        return f"{self.publication} — {self.month_title}".replace("\u00a0", " ")
 
 
 def build_created() -> dt.datetime:

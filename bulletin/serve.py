@@ -1,0 +1,301 @@
+"""project folder -> live HTML preview on 127.0.0.1 (rebuilt on change)"""
+
+from __future__ import annotations
+
+import errno
+import html
+import json
+import secrets
+import socketserver
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlsplit
+
+from .build import load_month_content, parse_languages
+from .config import load_config
+from .locale import report_missing
+from .markdown import Converter
+from .problems import Problems
+from .render import layouts_dirs, make_view
+
+Log = Callable[[str], None]
+HOST = "127.0.0.1"
+WATCHED = ("content", "layouts", "bulletin.yaml")
+# The server's own markup, appended to the page: never built from entry text except escaped problems.
+RELOAD_SCRIPT = """<script>(function () {
+  var token = %s, source = new EventSource("/events");
+  source.onmessage = function (event) { if (event.data !== token) { source.close(); location.reload(); } };
+})();</script>"""
+TOOLBAR = ('<style>@media print {{ #bulletin-preview {{ display: none; }} }}</style>\n'
+           '<aside id="bulletin-preview" style="position: fixed; right: 1rem; bottom: 1rem; z-index: 1000; '
+           'max-width: min(36rem, 90vw); font: 14px/1.4 sans-serif; text-align: right;">{warnings}'
+           '<a href="/bulletin.pdf" target="_blank" rel="noopener" style="display: inline-block; '
+           'padding: .3rem .8rem; background: #8a1c1c; color: #fff; border-radius: 4px;">PDF</a></aside>\n')
+WARNINGS = ('<details class="warnings" style="background: #fff7e0; border: 1px solid #b07a12; padding: .4rem; '
+            'margin-bottom: .4rem; text-align: left;"><summary>{count}</summary>'
+            '<pre style="white-space: pre-wrap; margin: .4rem 0 0;">{lines}</pre></details>')
+ERROR_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>bulletin: {count}</title></head>
+<body style="font-family: sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;">
+<h1>{heading}</h1>
+<p>{note}</p>
+<pre class="errors" style="background: #fdecea; border: 2px solid #b3261e; padding: 1rem; white-space: pre-wrap;">\
+{lines}</pre>
+{script}</body>
+</html>
+"""
+
+
+class PortInUse(Exception):
+    pass
+
+
+def _lines(problems) -> str:
+    return "\n".join(html.escape(str(p), quote=False) for p in problems)
+
+
+def error_page(problems: Problems, heading: str, note: str, script: str = "") -> str:
+    count = f"{len(problems.errors)} error(s), {len(problems.warnings)} warning(s)"
+    return ERROR_PAGE.format(count=count, heading=html.escape(heading), note=html.escape(note),
+                             lines=_lines(problems.sorted()), script=script)
+
+
+class Preview:
+    """The current state of the preview: one Converter for its lifetime, the page, the last good view."""
+
+    def __init__(self, root: Path, month: str | None = None, lang: str | None = None, log: Log | None = None):
+        self.root = Path(root).resolve()
+        self.month, self.lang, self.log = month, lang, log or (lambda message: None)
+        self.converter: Converter | None = None
+        self.problems, self.view, self.page = Problems(self.root), None, ""
+        self.instance, self.generation, self.seconds, self.closed = secrets.token_hex(4), 0, 0.0, False
+        self._changed = threading.Condition()
+        self._build_lock, self._pdf_lock = threading.Lock(), threading.Lock()
+
+    @property
+    def token(self) -> str:
+        return f"{self.instance}-{self.generation}"
+
+    def _build(self, script: str):
+        """-> (problems, view or None, page); the view is kept only when there are no errors."""
+        problems = Problems(self.root)
+        config = load_config(self.root, problems)
+        if problems.errors:
+            return problems, None, None
+        lang = parse_languages(self.lang, config)[0]
+        if self.converter is None:
+            self.converter = Converter(config.root, config.timeouts["pandoc"])
+        self.converter.timeout = config.timeouts["pandoc"]
+        month = load_month_content(self.root, self.month, [lang], self.converter)
+        if self.month is None and month.month:
+            self.month = month.month  # the newest month at start stays the previewed one
+        problems = month.problems
+        if problems.errors:
+            return problems, None, None
+        from .render.html import render_html
+
+        view = make_view(month.bulletins[lang], month.converted[lang], month.messages[lang])
+        report_missing(month.messages[lang], layouts_dirs(config)[0], config.default_language, problems)
+        warnings = ""
+        if problems.warnings:
+            count = f"{len(problems.warnings)} warning{'s' if len(problems.warnings) != 1 else ''}"
+            warnings = WARNINGS.format(count=count, lines=_lines(problems.sorted()))
+        return problems, view, render_html(view, reload_script=TOOLBAR.format(warnings=warnings) + script)
+
+    def rebuild(self) -> Problems:
+        """Load, check and render again; errors (even a broken layout) become the page, never an exception."""
+        with self._build_lock:
+            started = time.perf_counter()
+            script = RELOAD_SCRIPT % json.dumps(f"{self.instance}-{self.generation + 1}")
+            try:
+                problems, view, page = self._build(script)
+            except Exception as exc:  # a template error, an unknown --lang after a config edit, …
+                problems, view, page = Problems(self.root), None, None
+                problems.error(self.root, 0, f"{type(exc).__name__}: {exc}")
+            if page is None:
+                page = error_page(problems, "The bulletin has errors",
+                                  "This page reloads by itself when they are fixed.", script)
+            with self._changed:
+                self.problems, self.view, self.page = problems, view, page
+                self.generation += 1
+                self._changed.notify_all()
+            self.seconds = time.perf_counter() - started
+        self.log(f"built {self.month or '(no month)'} in {self.seconds:.2f} s: "
+                 f"{len(problems.errors)} error(s), {len(problems.warnings)} warning(s)")
+        for problem in problems.sorted():
+            self.log(str(problem))
+        return problems
+
+    def wait_change(self, token: str | None, timeout: float) -> str | None:
+        """The token once it differs from ``token`` (or after ``timeout``); None when closing."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.closed or self.token != token, timeout)
+            return None if self.closed else self.token
+
+    def pdf(self) -> tuple[int, str, bytes]:
+        """(status, content type, body): the PDF of the current state, or an error page."""
+        from .render.pdf import PdfError, render_pdf
+
+        view, problems = self.view, self.problems
+        if view is None:
+            page = error_page(problems, "No PDF: the bulletin has errors", "Fix them and try again.")
+            return 409, "text/html; charset=utf-8", page.encode("utf-8")
+        # render_pdf's font cache is a temporary folder of its own: keep every temporary file in one we remove.
+        with self._pdf_lock, tempfile.TemporaryDirectory(prefix="bulletin-serve-") as folder:
+            saved, tempfile.tempdir = tempfile.tempdir, folder
+            try:
+                return 200, "application/pdf", render_pdf(view, view.config.timeouts["pdf"])
+            except PdfError as exc:
+                failed = Problems(self.root)
+                failed.error(view.config.content_dir / view.month, 0, f"{view.lang} pdf: {exc}")
+                page = error_page(failed, "The PDF could not be made", "The HTML preview is unaffected.")
+                return 500, "text/html; charset=utf-8", page.encode("utf-8")
+            finally:
+                tempfile.tempdir = saved
+
+    def close(self) -> None:
+        with self._changed:
+            self.closed = True
+            self._changed.notify_all()
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: "PreviewServer"
+    timeout = 30  # a client that sends nothing cannot hold a thread for ever
+
+    def log_message(self, format, *args):  # no printing: the CLI reports rebuilds
+        pass
+
+    def do_GET(self):
+        preview = self.server.preview
+        if self.headers.get("Host") not in self.server.hosts:  # DNS rebinding: only our own names
+            return self._send(403, "text/plain; charset=utf-8", b"forbidden host\n")
+        path = urlsplit(self.path).path
+        if path in ("/", "/index.html"):
+            self._send(200, "text/html; charset=utf-8", preview.page.encode("utf-8"))
+        elif path == "/events":
+            self._events(preview)
+        elif path == "/bulletin.pdf":
+            self._send(*preview.pdf())
+        else:
+            self._send(404, "text/plain; charset=utf-8", b"not found\n")
+
+    def _send(self, status: int, content_type: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _events(self, preview: Preview) -> None:
+        """Server-Sent Events: the current token at once, then each new one (a comment every 15 s)."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        token = None
+        try:
+            self.wfile.write(b"retry: 1000\n\n")
+            while (new := preview.wait_change(token, 15)) is not None:
+                self.wfile.write(b": alive\n\n" if new == token else f"data: {new}\n\n".encode("ascii"))
+                token = new
+        except OSError:  # the tab was closed or reloaded
+            pass
+
+
+class PreviewServer(ThreadingHTTPServer):
+    daemon_threads = False  # server_close() joins the handlers, so every socket is closed on exit
+
+    def __init__(self, address, preview: Preview):
+        self.preview = preview
+        super().__init__(address, Handler)
+        self.hosts = {f"{HOST}:{self.server_port}", f"localhost:{self.server_port}"}
+
+    def server_bind(self):  # HTTPServer's version does a reverse DNS lookup; not needed on loopback
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = self.server_address[:2]
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.server_port}/"
+
+
+def open_server(preview: Preview, port: int) -> PreviewServer:
+    try:
+        return PreviewServer((HOST, port), preview)
+    except OSError as exc:
+        if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+            raise PortInUse(f"port {port} on {HOST} is not available ({exc.strerror}); "
+                            "choose another with --port, or --port 0 for any free port") from None
+        raise
+
+
+def watch_filter(root: Path):
+    from watchfiles import DefaultFilter
+
+    default = DefaultFilter()  # editor swap files, .git, __pycache__, …
+
+    def accept(change, path: str) -> bool:
+        try:
+            relative = Path(path).relative_to(root)
+        except ValueError:
+            return False
+        return bool(relative.parts) and relative.parts[0] in WATCHED and default(change, str(relative))
+    return accept
+
+
+def watch_loop(preview: Preview, stop: threading.Event, ready: threading.Event) -> None:
+    """Rebuild after each batch of changes under content/, layouts/ or to bulletin.yaml, until ``stop``."""
+    from watchfiles import watch
+
+    try:
+        for changes in watch(preview.root, watch_filter=watch_filter(preview.root), step=50, stop_event=stop,
+                             rust_timeout=300, yield_on_timeout=True, raise_interrupt=False):
+            ready.set()  # the first yield (changes or a timeout) means the watches are in place
+            if changes:
+                preview.rebuild()
+    except Exception as exc:
+        preview.log(f"bulletin: watching stopped: {exc}")
+    finally:
+        ready.set()
+
+
+def serve(root: Path, month: str | None = None, lang: str | None = None, port: int = 8000,
+          log: Log | None = None, stop: threading.Event | None = None) -> None:
+    """Build, serve and watch until Ctrl-C or ``stop``; raises PortInUse, or ValueError for a bad --lang."""
+    log = log or (lambda message: None)
+    preview = Preview(root, month, lang, log)
+    if not preview.root.is_dir():
+        raise ValueError(f"{root} is not a folder")
+    probe = Problems(preview.root)
+    config = load_config(preview.root, probe)
+    if not probe.errors:
+        parse_languages(lang, config)
+    server = open_server(preview, port)
+    stop = stop or threading.Event()
+    ready = threading.Event()
+    watcher = threading.Thread(target=watch_loop, args=(preview, stop, ready), name="bulletin-watch", daemon=True)
+    stopper = threading.Thread(target=lambda: (stop.wait(), server.shutdown()), name="bulletin-stop", daemon=True)
+    try:
+        watcher.start()
+        ready.wait(10)
+        preview.rebuild()
+        log(f"Serving {server.url} (Ctrl-C to stop)")
+        stopper.start()
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        preview.close()
+        server.server_close()
+        watcher.join(5)
+        if stopper.ident is not None:
+            stopper.join(5)

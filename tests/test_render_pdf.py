@@ -1,0 +1,115 @@
+"""The PDF as a reader gets it: titles, rubric order, cover, contents, bookmarks, fonts, metadata."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from conftest import REPO
+from pdftext import normalize, pdf_embedded, pdf_fonts, pdf_outline, pdf_pages_text, pdf_text
+
+RUBRIC_ORDER = ["Прогресс?", "Политзаключенные",
+                "Положение правозащитников, гражданских активистов, профсоюзных деятелей и блогеров",
+                "Свобода слова, получения и распространения информации", "Право на свободу мирных собраний"]
+PROJECT_FONTS = {"PT-Serif", "PT-Serif-Bold", "PT-Serif-Italic", "PT-Serif-BoldItalic", "PT-Sans", "PT-Sans-Bold",
+                 "PT-Sans-Italic", "PT-Sans-BoldItalic", "NotoSerif-Regular", "NotoSans-Regular",
+                 "NotoSerif", "NotoSans"}
+
+
+def test_every_title_appears_and_drafts_do_not(sample_build, sample_titles):
+    text = pdf_text(sample_build / "bulletin-2026-02-ru.pdf")
+    for titles in sample_titles.values():
+        for title in titles:
+            assert normalize(title) in text, title
+    assert "Студентов задержали" not in text
+
+
+def test_rubrics_in_configured_order_each_on_its_own_page(sample_build):
+    pages = pdf_pages_text(sample_build / "bulletin-2026-02-ru.pdf")
+    assert len(pages) > 1
+    first_pages = []
+    for rubric in RUBRIC_ORDER:
+        # Each rubric starts a page: its heading is the first text there.
+        found = [i for i, page in enumerate(pages[2:], start=2) if page.startswith(rubric)]
+        assert found, f"no page starts rubric {rubric!r}"
+        first_pages.append(found[0])
+    assert first_pages == sorted(first_pages)
+
+
+def test_cover_has_publication_publisher_and_nominative_month(sample_build):
+    cover = pdf_pages_text(sample_build / "bulletin-2026-02-ru.pdf")[0]
+    assert "Бюллетень о нарушениях прав человека в Казахстане" in cover
+    assert "Февраль 2026" in cover
+    assert "9 материалов" in cover
+    assert "февраля 2026" not in cover and "February" not in cover
+
+
+def test_contents_lists_rubrics_and_entries_with_page_numbers(sample_build):
+    contents = pdf_pages_text(sample_build / "bulletin-2026-02-ru.pdf")[1]
+    assert contents.startswith("Содержание")
+    assert "Прогресс? . . ." in contents or "Прогресс?. . ." in contents or "Прогресс? ." in contents
+    assert "Акимат отказал жителям в согласовании пикета в защиту городского парка" in contents
+
+
+def test_bookmarks_rubric_then_entry(sample_build):
+    outline = pdf_outline(sample_build / "bulletin-2026-02-ru.pdf")
+    titles = [title for title, _ in outline]
+    assert titles[0] == "Содержание"
+    assert titles[1:] == RUBRIC_ORDER
+    progress = dict(outline)["Прогресс?"]
+    assert [t for t, _ in progress][0].startswith("Мажилис одобрил в первом чтении")
+
+
+def test_fonts_embedded_and_only_from_fonts_folder(sample_build):
+    for lang in ("ru", "kk", "en"):
+        path = sample_build / f"bulletin-2026-02-{lang}.pdf"
+        fonts = pdf_fonts(path)
+        assert fonts and fonts <= PROJECT_FONTS, fonts
+        assert pdf_embedded(path)
+
+
+def test_metadata(sample_build):
+    reader = PdfReader(sample_build / "bulletin-2026-02-ru.pdf")
+    info = reader.metadata
+    assert info.title == "Бюллетень о нарушениях прав человека в Казахстане — Февраль 2026"
+    assert info.author == "Мониторинговая группа «Права человека сегодня»"
+    assert reader.trailer["/Root"].get("/Lang") == "ru"
+
+
+def test_running_header_and_page_numbers(sample_build):
+    pages = pdf_pages_text(sample_build / "bulletin-2026-02-ru.pdf")
+    assert pages[2].startswith("Прогресс?")  # running header on the first rubric page
+    assert pages[2].rstrip().endswith("3")
+    assert not pages[0].rstrip().endswith("1")  # the cover has no number
+
+
+def test_no_english_month_in_russian_or_kazakh(sample_build):
+    months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+              "October", "November", "December"]
+    for lang in ("ru", "kk"):
+        text = pdf_text(sample_build / f"bulletin-2026-02-{lang}.pdf")
+        assert not [m for m in months if m in text]
+
+
+def test_committed_fonts_cover_kazakh():
+    from fontTools.ttLib import TTFont
+    for name in ("PT_Serif-Regular.ttf", "PT_Serif-Bold.ttf", "PT_Sans-Regular.ttf", "PT_Sans-Bold.ttf"):
+        cmap = TTFont(REPO / "fonts" / name).getBestCmap()
+        assert all(ord(c) in cmap for c in "әғқңөұүһіӘҒҚҢӨҰҮҺІ«»—№"), name
+
+
+def test_kazakh_text_is_hyphenated(sample_build):
+    import re
+    import subprocess
+    out = subprocess.run(["pdftotext", str(sample_build / "bulletin-2026-02-kk.pdf"), "-"],
+                         capture_output=True, check=True).stdout.decode("utf-8")
+    broken = re.findall(r"([а-яәғқңөұүһі]{2,})-\n([а-яәғқңөұүһі]{2,})", out)
+    assert len(broken) >= 3, broken
+
+
+def test_dates_and_months_per_language(sample_build):
+    kk = pdf_text(sample_build / "bulletin-2026-02-kk.pdf")
+    assert "Ақпан 2026" in kk and "2026 ж. 16 ақпан" in kk
+    en = pdf_text(sample_build / "bulletin-2026-02-en.pdf")
+    assert "February 2026" in en and "16 February 2026" in en

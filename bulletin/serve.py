@@ -276,8 +276,8 @@ def serve(root: Path, month: str | None = None, lang: str | None = None, port: i
         raise ValueError(f"{root} is not a folder")
     probe = Problems(preview.root)
     config = load_config(preview.root, probe)
-    if not probe.errors:
-        parse_languages(lang, config)
+    if not probe.errors and len(parse_languages(lang, config)) != 1:
+        raise ValueError("serve previews one language at a time: --lang ru, kk or en")
     server = open_server(preview, port)
     stop = stop or threading.Event()
     ready = threading.Event()

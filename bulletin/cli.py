@@ -110,6 +110,37 @@ def serve(month, lang, port, project):
     click.echo("Stopped.")
 
 
+@cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--month", required=True, help="Month folder to write into (YYYY-MM).")
+@PROJECT
+@click.option("--lang", help="Language of the entries (default: the default language).")
+@click.option("--dry-run", is_flag=True, help="Write nothing; print the files that would be written.")
+def import_command(file, month, project, lang, dry_run):
+    """Split a legacy bulletin FILE (UTF-8 text or .docx; Windows-1251/UTF-16 text is decoded with a
+    warning) into entry files of MONTH. Nothing is written if any part could not be assigned."""
+    from .importer import import_document
+
+    _check_month_arg(month)
+    result = import_document(project, file, month, lang, dry_run)
+    for entry in result.entries:
+        click.echo(f"{entry.line:>5}  [{entry.rubric or '?'}] {entry.title}")
+        if entry.skipped or entry.path:
+            where = (entry.skipped or entry.path).relative_to(result.root).as_posix()
+            click.echo(f"       {'skipped: already in' if entry.skipped else '->'} {where}")
+        if entry.missing:
+            click.echo(f"       not found: {', '.join(entry.missing)}")
+        if dry_run and entry.text:
+            click.echo("".join(f"       | {line}\n" for line in entry.text.splitlines()), nl=False)
+    print_problems(result.problems)
+    count = sum(1 for e in result.entries if e.path)
+    if result.problems.errors:
+        click.echo(f"bulletin: {len(result.problems.errors)} error(s); nothing was written", err=True)
+        sys.exit(1)
+    click.echo(f"{count} entr{'y' if count == 1 else 'ies'} {'would be ' if dry_run else ''}written "
+               f"to content/{month}" + (" (dry run: nothing was written)" if dry_run else ""))
+
+
 def _check_month_arg(month: str | None) -> None:
     from .content import MONTH_RE
 

@@ -69,9 +69,10 @@ class Entry:
 
 
 def hash_content(title: str, body: str) -> str:
-    """Short hash of what a translator translates; blind to trailing spaces and line endings."""
-    lines = [line.rstrip() for line in (title.strip() + "\n" + body).replace("\r\n", "\n").split("\n")]
-    text = "\n".join(lines).strip("\n")
+    """Short hash of what a translator translates; blind to trailing spaces, blank edges and line endings."""
+    def clean(text: str) -> str:
+        return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip("\n")
+    text = " ".join(title.split()) + "\n\n" + clean(body)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 

@@ -184,7 +184,8 @@ def typeset_inlines(inlines: list, lang: str, depth: int = 0) -> list:
             left = before.get("c") if before.get("t") == "Str" else None
             right = after.get("c") if after.get("t") == "Str" else None
             if lang in ("ru", "kk") and right == "-":
-                out[index + 1] = after = right = _str("—")
+                out[index + 1] = after = _str("—")
+                right = "—"
             if right and right[0] in "—–":
                 result.append(_str(NBSP))
                 continue

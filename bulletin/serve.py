@@ -7,7 +7,6 @@ import html
 import json
 import secrets
 import socketserver
-import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -145,9 +144,7 @@ class Preview:
         if view is None:
             page = error_page(problems, "No PDF: the bulletin has errors", "Fix them and try again.")
             return 409, "text/html; charset=utf-8", page.encode("utf-8")
-        # render_pdf's font cache is a temporary folder of its own: keep every temporary file in one we remove.
-        with self._pdf_lock, tempfile.TemporaryDirectory(prefix="bulletin-serve-") as folder:
-            saved, tempfile.tempdir = tempfile.tempdir, folder
+        with self._pdf_lock:
             try:
                 return 200, "application/pdf", render_pdf(view, view.config.timeouts["pdf"])
             except PdfError as exc:
@@ -155,8 +152,6 @@ class Preview:
                 failed.error(view.config.content_dir / view.month, 0, f"{view.lang} pdf: {exc}")
                 page = error_page(failed, "The PDF could not be made", "The HTML preview is unaffected.")
                 return 500, "text/html; charset=utf-8", page.encode("utf-8")
-            finally:
-                tempfile.tempdir = saved
 
     def close(self) -> None:
         with self._changed:

@@ -57,11 +57,10 @@ def make_fetcher(config: Config, refused: list[str]):
     return ProjectFetcher()
 
 
-def font_configuration(folder: Path):
+def font_configuration(folder: Path, cache: Path):
     """A fontconfig that sees only the committed fonts: no system font can slip in as a fallback."""
     from weasyprint.text.fonts import FontConfiguration
 
-    cache = Path(tempfile.mkdtemp(prefix="bulletin-fc-"))
     conf = cache / "fonts.conf"
     conf.write_text(FONTS_CONF.format(fonts=folder.resolve(), cache=cache), encoding="utf-8")
     previous = os.environ.get("FONTCONFIG_FILE")
@@ -89,10 +88,11 @@ def html_to_pdf(html: str, config: Config, variant: str | None = None) -> tuple[
                "custom_metadata": False, "optimize_images": True}
     if options["pdf_variant"] and options["pdf_variant"].startswith("pdf/ua"):
         options["pdf_tags"] = True
-    try:
-        pdf = document.write_pdf(font_config=font_configuration(fonts_dir(config)), **options)
-    except FatalURLFetchingError:
-        return b"", refused
+    with tempfile.TemporaryDirectory(prefix="bulletin-fc-") as cache:
+        try:
+            pdf = document.write_pdf(font_config=font_configuration(fonts_dir(config), Path(cache)), **options)
+        except FatalURLFetchingError:
+            return b"", refused
     return pdf, refused
 
 

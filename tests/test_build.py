@@ -1,0 +1,105 @@
+"""The build command: outputs where promised, nothing touched on error, exit codes, one pandoc per language."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from conftest import entry, run
+
+M = "content/2026-02/"
+
+
+@pytest.fixture
+def built(project):
+    root = project({f"{M}a.ru.md": entry(title="Первый материал"), f"{M}b.ru.md": entry(title="Второй", rubric="progress")})
+    result = run("build", "--project", root, "--format", "html,docx")
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def test_outputs_in_build_month_folder(built):
+    out = built / "build" / "2026-02"
+    assert sorted(p.name for p in out.iterdir()) == ["bulletin-2026-02-ru.docx", "bulletin-2026-02-ru.html"]
+
+
+def test_failing_build_leaves_earlier_outputs_byte_identical(built):
+    out = built / "build" / "2026-02"
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    stamps = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    (built / M / "c.ru.md").write_text(entry(rubric="nope"), encoding="utf-8")
+    result = run("build", "--project", built, "--format", "html,docx")
+    assert result.exit_code == 1
+    assert "content/2026-02/c.ru.md:3: error: unknown rubric 'nope'" in result.output
+    assert "nothing was written" in result.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == stamps
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_check_writes_nothing(project):
+    root = project({f"{M}a.ru.md": entry()})
+    result = run("check", "--project", root)
+    assert result.exit_code == 0
+    assert not (root / "build").exists()
+
+
+def test_usage_errors_exit_2(built):
+    assert run("build", "2026-13", "--project", built).exit_code == 2
+    assert run("build", "--project", built, "--format", "odt").exit_code == 2
+    assert run("build", "--project", built, "--lang", "de").exit_code == 2
+
+
+def test_newest_month_is_the_default(project):
+    root = project({"content/2026-01/a.ru.md": entry(date="2026-01-05"), f"{M}b.ru.md": entry(title="Февральский")})
+    result = run("build", "--project", root, "--format", "html")
+    assert result.exit_code == 0
+    assert (root / "build" / "2026-02" / "bulletin-2026-02-ru.html").is_file()
+    assert not (root / "build" / "2026-01").exists()
+
+
+def test_out_option_and_refusal_inside_content(built, tmp_path):
+    result = run("build", "--project", built, "--format", "html", "--out", tmp_path / "elsewhere")
+    assert result.exit_code == 0
+    assert (tmp_path / "elsewhere" / "2026-02" / "bulletin-2026-02-ru.html").is_file()
+    result = run("build", "--project", built, "--format", "html", "--out", built / "content" / "out")
+    assert result.exit_code == 1
+    assert not (built / "content" / "out").exists()
+
+
+def test_empty_rubrics_left_out_and_order_inside_rubric(project):
+    root = project({
+        f"{M}late.ru.md": entry(title="Б поздний", date="2026-02-20"),
+        f"{M}early.ru.md": entry(title="В ранний", date="2026-02-01"),
+        f"{M}same-day.ru.md": entry(title="А тот же день", date="2026-02-20"),
+        f"{M}weighted.ru.md": entry(title="Я с весом", date="2026-02-28", weight=1),
+    })
+    result = run("build", "--project", root, "--format", "html")
+    assert result.exit_code == 0
+    html = (root / "build" / "2026-02" / "bulletin-2026-02-ru.html").read_text(encoding="utf-8")
+    assert "rubric-progress" not in html and "rubric-prisoners" not in html
+    positions = [html.index(f'id="entry-{slug}"') for slug in ("weighted", "early", "same-day", "late")]
+    assert positions == sorted(positions)
+
+
+def test_one_pandoc_process_per_language(project, monkeypatch):
+    import bulletin.markdown as markdown
+    calls = []
+    real = markdown.run_pandoc
+    monkeypatch.setattr(markdown, "run_pandoc", lambda args, data, timeout: calls.append(args) or real(args, data, timeout))
+    files = {f"{M}e{i}.ru.md": entry(title=f"Материал {i}", body="Абзац «цитата».\n\n- пункт\n- пункт") for i in range(12)}
+    root = project(files)
+    result = run("build", "--project", root, "--format", "html")
+    assert result.exit_code == 0, result.output
+    assert len(calls) == 2  # Markdown -> AST for all entries, AST -> HTML for all entries
+
+
+def test_no_temporary_files_left_and_atomic_replace(built):
+    out = built / "build" / "2026-02"
+    inode = os.stat(out / "bulletin-2026-02-ru.html").st_ino
+    (built / M / "a.ru.md").write_text(entry(title="Изменённый заголовок"), encoding="utf-8")
+    assert run("build", "--project", built, "--format", "html").exit_code == 0
+    assert os.stat(out / "bulletin-2026-02-ru.html").st_ino != inode  # replaced by rename, not rewritten
+    assert "Изменённый заголовок" in (out / "bulletin-2026-02-ru.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in out.iterdir()) == ["bulletin-2026-02-ru.docx", "bulletin-2026-02-ru.html"]

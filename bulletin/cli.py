@@ -290,5 +290,21 @@ def _stamp(project: Path, paths, stamp_translation) -> None:
         sys.exit(1)
 
 
+@cli.command()
+@PROJECT
+def schema(project):
+    """Print a JSON Schema of entry front matter (rubric keys of this project included)."""
+    import json
+
+    from .config import load_config
+    from .schema import make_schema
+
+    problems = Problems(project.resolve())
+    config = load_config(project, problems)
+    if problems.errors:
+        fail(problems)
+    click.echo(json.dumps(make_schema(config), ensure_ascii=False, indent=2))
+
+
 def main(argv: list[str] | None = None) -> None:
     cli.main(args=argv, prog_name="bulletin")

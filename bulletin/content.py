@@ -257,4 +257,24 @@ def load_month(config: Config, month: str, problems: Problems) -> list[Entry]:
             continue
         seen[entry.key] = entry
         entries.append(entry)
+    report_duplicate_sources(entries, problems)
     return entries
+
+
+def _normal_url(url: str) -> str:
+    url = url.strip().lower().split("#")[0].rstrip("/")
+    return re.sub(r"^https?://(www\.)?", "", url)
+
+
+def report_duplicate_sources(entries: list[Entry], problems: Problems) -> None:
+    """The same news item entered twice: same source URL in two entries of one language."""
+    first: dict[tuple[str, str], Entry] = {}
+    for entry in entries:
+        if not entry.source or "source" not in entry.meta or entry.draft:
+            continue
+        key = (entry.lang, _normal_url(entry.source))
+        if key in first:
+            problems.warning(entry.path, entry.line("source"),
+                             f"same source as {first[key].rel}: is this news item entered twice?")
+        else:
+            first[key] = entry

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -185,12 +186,12 @@ class _Parser:
         return None
 
     def heading(self, i: int, text: str) -> tuple[str, str] | None:
+        key = self.rubrics.get(normalize_key(text))
+        if key:
+            return "known", key
         match = HEADING.match(text)
         if not match:
             return None
-        key = self.rubrics.get(normalize_key(match.group(1)))
-        if key:
-            return "known", key
         following = self.next_line(i, skip_separators=True)
         if match.group(1).strip()[-1] not in TERMINAL.replace("?", "") and following and is_caps_title(following):
             return "unknown", match.group(1).strip()
@@ -341,7 +342,7 @@ def collect_forms(texts: list[str]) -> dict[str, Counter]:
     return forms
 
 
-def case_word(word: str, forms: dict[str, Counter], initial: bool) -> str:
+def recase_word(word: str, forms: dict[str, Counter], initial: bool) -> str:
     lower = word.lower()
     candidates = forms.get(lower)
     if not candidates and len(lower) >= 5:
@@ -375,7 +376,7 @@ def fix_title_case(raw: str, forms: dict[str, Counter]) -> str:
         out.append(raw[position:match.start()])
         before = raw[:match.start()]
         initial = not before.strip(" «\"„“(") or re.search(r"[.!?…][\s«\"„“(]*$", before) is not None
-        out.append(case_word(match.group(), forms, initial))
+        out.append(recase_word(match.group(), forms, initial))
         position = match.end()
     out.append(raw[position:])
     return " ".join("".join(out).split())
@@ -446,13 +447,18 @@ def plan_path(folder: Path, slug: str, lang: str, reserved: set[str]) -> Path:
         number += 1
 
 
-def find_sources(folder: Path) -> dict[str, Path]:
-    """Source URLs of the entries already in the month folder, to skip items imported before."""
-    found = {}
+def find_imported(folder: Path) -> dict[str, Path]:
+    """Source URLs and titles of the entries already in the month folder, to skip items imported before."""
+    found: dict[str, Path] = {}
     for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
-        match = re.search(r"^source:\s*[\"']?(\S+?)[\"']?\s*$", path.read_text("utf-8", "replace"), re.MULTILINE)
-        if match:
-            found.setdefault(match.group(1), path)
+        head = path.read_text("utf-8", "replace").split("\n---", 1)[0]
+        for match in re.finditer(r"^(?:source|title):[ \t]*(.+?)[ \t]*$", head, re.MULTILINE):
+            value = match.group(1)
+            try:
+                value = json.loads(value) if value.startswith('"') else value.strip("'")
+            except ValueError:
+                pass
+            found.setdefault(str(value), path)
     return found
 
 
@@ -478,7 +484,7 @@ def import_document(root: Path, path: Path, month: str, lang: str | None = None,
         return result
     result.entries = entries = parse_document(lines, path, config, int(month[:4]), problems)
     folder, reserved = config.content_dir / month, set()
-    existing = find_sources(folder)
+    existing = find_imported(folder)
     first_day = dt.date(int(month[:4]), int(month[5:]), 1)
     for entry in entries:
         if entry.source and not URL_RE.match(entry.source):
@@ -489,10 +495,11 @@ def import_document(root: Path, path: Path, month: str, lang: str | None = None,
                                                f"the entry goes into {month} anyway")
         if entry.rubric is None:
             continue
-        if entry.source in existing:
-            entry.skipped = existing[entry.source]
-            problems.warning(path, entry.line, f"already imported as {problems.where(entry.skipped)} "
-                                               "(same source URL): skipped")
+        same = existing.get(entry.source or entry.title)
+        if same:
+            entry.skipped = same
+            problems.warning(path, entry.line, f"already imported as {problems.where(same)} "
+                                               f"(same {'source URL' if entry.source else 'title'}): skipped")
             continue
         entry.path = plan_path(folder, slugify(entry.title), lang, reserved)
         entry.text = render_entry(config, entry, entry.date or first_day)

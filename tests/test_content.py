@@ -85,3 +85,33 @@ def test_bad_file_name(project):
     result = run("check", "--project", root)
     assert f"{M}Суд.ru.md:1: error: entry file names must be <slug>.<lang>.md" in result.output
     assert result.exit_code == 1
+
+
+def test_duplicate_source_is_a_warning_naming_both(project):
+    url = "source: https://example.org/news/1"
+    root = project({f"{M}a.ru.md": entry(source="https://example.org/news/1"),
+                    f"{M}b.ru.md": entry(title="Другой", source="http://www.example.org/news/1/")})
+    result = run("check", "--project", root)
+    assert f"{M}b.ru.md:5: warning: same source as {M}a.ru.md: is this news item entered twice?" in result.output
+    assert result.exit_code == 0
+
+
+def test_links_and_images_in_body(project):
+    body = ("[ok](https://example.org) [mail](mailto:a@example.org) [bad](ftp://example.org/x) "
+            "[missing](nothing.pdf)\n\n![photo](absent.png)")
+    root = project({f"{M}a.ru.md": entry(body=body)})
+    result = run("check", "--project", root)
+    assert f"{M}a.ru.md:7: warning: link 'ftp://example.org/x' removed: only http(s), mailto and relative " \
+           "links are allowed" in result.output
+    assert f"{M}a.ru.md:7: warning: link 'nothing.pdf' points to a missing file" in result.output
+    assert f"{M}a.ru.md:9: error: image 'absent.png' does not exist" in result.output
+    assert result.exit_code == 1
+
+
+def test_check_json_output(project):
+    import json
+    root = project({f"{M}a.ru.md": entry(rubric="nope")})
+    result = run("check", "--project", root, "--format", "json")
+    assert json.loads(result.output) == [{"path": f"{M}a.ru.md", "line": 3, "level": "error",
+                                          "message": "unknown rubric 'nope' (known: progress, prisoners, speech)"}]
+    assert result.exit_code == 1

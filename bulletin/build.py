@@ -100,6 +100,10 @@ def load_month_content(root: Path, month: str | None, langs: list[str] | None = 
         except PandocError as exc:
             problems.error(config.content_dir / month, 0, str(exc))
             result.converted[lang] = {}
+        except RecursionError:
+            problems.error(config.content_dir / month, 0, "an entry is nested too deeply to convert "
+                                                         "(lower limits.nesting in bulletin.yaml)")
+            result.converted[lang] = {}
         messages = load_messages(layouts_dirs(config)[0], lang, config.default_language, problems)
         result.messages[lang] = messages
     if timings is not None:

@@ -196,6 +196,27 @@ def _read_fields(entry: Entry, config: Config, problems: Problems, is_source: bo
             entry.source_hash = source_hash
 
 
+def check_structure(body: str, first_line: int, path: Path, config: Config, problems: Problems) -> bool:
+    """Refuse, before pandoc sees it, Markdown that would take minutes to lay out or overflow recursion."""
+    depth_limit, columns_limit = config.limits["nesting"], config.limits["table_columns"]
+    for number, line in enumerate(body.split("\n"), start=first_line):
+        stripped = line.lstrip()
+        depth = len(stripped) - len(stripped.lstrip("> \t").lstrip()) and stripped[:len(stripped) - len(
+            stripped.lstrip("> \t"))].count(">")
+        indent = (len(line) - len(stripped)) // 2
+        if depth > depth_limit or (indent > 2 * depth_limit and re.match(r"([-*+]|\d+[.)])\s", stripped)):
+            problems.error(path, number, f"blockquotes or lists nested more than {depth_limit} deep "
+                                         f"(limit: limits.nesting in bulletin.yaml)")
+            return False
+        columns = stripped.count("|") - 1 if stripped.startswith("|") else stripped.count("+") - 1 \
+            if stripped.startswith("+-") else 0
+        if columns > columns_limit:
+            problems.error(path, number, f"table with {columns} columns, over the limit of "
+                                         f"{columns_limit} (limits.table_columns in bulletin.yaml)")
+            return False
+    return True
+
+
 def load_entry(path: Path, month: str, config: Config, problems: Problems) -> Entry | None:
     match = ENTRY_RE.match(path.name)
     if not match:
@@ -219,6 +240,8 @@ def load_entry(path: Path, month: str, config: Config, problems: Problems) -> En
         return None
     if len(body.encode("utf-8")) > config.limits["body_bytes"]:
         problems.error(path, body_line, f"body is over the limit of {config.limits['body_bytes']} bytes")
+        return None
+    if not check_structure(body, body_line, path, config, problems):
         return None
     doc = load_yaml(head, path, problems, first_line=head_line)
     if doc is None:

@@ -138,13 +138,13 @@ def is_name(part: str) -> bool:
         return False
     if not all(w[0].isupper() for w in words):
         return False
-    return (any(w.isupper() and len(w.strip(".")) >= 2 for w in words)
-            and any(not w.isupper() or re.fullmatch(r"[^\W\d_]\.", w) for w in words))
+    return (any(w.isupper() and "." not in w and len(w) >= 2 for w in words)
+            and any(not w.isupper() or re.fullmatch(r"(?:[^\W\d_]\.)+", w) for w in words))
 
 
 def normalize_name(name: str) -> str:
     """``Имя ФАМИЛИЯ-ДВОЙНАЯ`` -> ``Имя Фамилия-Двойная``."""
-    return " ".join("-".join(p.capitalize() for p in w.split("-")) if w.isupper() and len(w) > 2 else w
+    return " ".join("-".join(p.capitalize() for p in w.split("-")) if w.isupper() and "." not in w else w
                     for w in name.split())
 
 
@@ -240,8 +240,8 @@ class _Parser:
     def close(self) -> None:
         entry = self.entry
         if entry is not None and not any(text for _, text in entry.lines):
-            self.problems.error(self.path, entry.line, f"entry '{entry.raw_title[:60]}' has no text "
-                                                       "(is this line, or the one after it, really a title?)")
+            self.problems.warning(self.path, entry.line, f"entry '{entry.raw_title[:60]}' has no text "
+                                                         "(is this line, or the one after it, really a title?)")
         self.entry, self.stage = None, "outside"
 
     def take_source(self, number: int, text: str, label: bool = False) -> bool:
@@ -331,26 +331,37 @@ def is_sentence_start(before: str) -> bool:
     return core[-1] == ":" and core != stripped
 
 
-def collect_forms(texts: list[str]) -> dict[str, Counter]:
-    """How each word is written in running text, sentence starts left out: evidence for recasing titles."""
-    forms: dict[str, Counter] = {}
+@dataclass
+class Forms:
+    """How each word is written in running text (``exact``, by lower-case word; ``stems``: first 5 letters)."""
+
+    exact: dict[str, Counter] = field(default_factory=dict)
+    stems: dict[str, set[str]] = field(default_factory=dict)
+
+
+def collect_forms(texts: list[str]) -> Forms:
+    """Evidence for recasing titles: the words of the body text, sentence starts left out."""
+    forms = Forms()
     for text in texts:
         text = re.sub(r"https?://\S+", " ", text)
         for match in WORD.finditer(text):
             if not is_sentence_start(text[:match.start()]):
-                forms.setdefault(match.group().lower(), Counter())[match.group()] += 1
+                lower = match.group().lower()
+                forms.exact.setdefault(lower, Counter())[match.group()] += 1
+                forms.stems.setdefault(lower[:5], set()).add(lower)
     return forms
 
 
-def recase_word(word: str, forms: dict[str, Counter], initial: bool) -> str:
+def recase_word(word: str, forms: Forms, initial: bool) -> str:
+    """Exact evidence first, else inflected forms sharing all but the last 2 letters (Аксайска ~ Аксайске)."""
     lower = word.lower()
-    candidates = forms.get(lower)
+    candidates = forms.exact.get(lower)
     if not candidates and len(lower) >= 5:
         stem = max(5, len(lower) - 2)
         candidates = Counter()
-        for key, counter in forms.items():
+        for key in forms.stems.get(lower[:5], ()):
             if key[:stem] == lower[:stem] and abs(len(key) - len(lower)) <= 3:
-                candidates.update(counter)
+                candidates.update(forms.exact[key])
     if candidates:
         lowered = sum(n for form, n in candidates.items() if form.islower())
         others = [(n, form) for form, n in candidates.items() if not form.islower()]
@@ -369,7 +380,7 @@ def recase_word(word: str, forms: dict[str, Counter], initial: bool) -> str:
     return result[0].upper() + result[1:] if initial else result
 
 
-def fix_title_case(raw: str, forms: dict[str, Counter]) -> str:
+def fix_title_case(raw: str, forms: Forms) -> str:
     """``СУД В АКСАЙСКЕ ОПРАВДАЛ КНБ`` -> ``Суд в Аксайске оправдал КНБ``, from how the body writes the words."""
     out, position = [], 0
     for match in WORD.finditer(raw):

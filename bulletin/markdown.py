@@ -121,6 +121,7 @@ class _Checker:
     def __init__(self, entry: Entry, lang: str, problems: Problems, root: Path):
         self.entry, self.lang, self.problems, self.root = entry, lang, problems, root
         self.assets: list[Asset] = []
+        self.raw_html: list[str] = []
 
     def __call__(self, kind: str, node):
         if kind == "inlines":
@@ -128,7 +129,9 @@ class _Checker:
         t = node.get("t")
         if t in ("RawBlock", "RawInline"):
             fmt = node["c"][0].lower()
-            if fmt != "html":
+            if fmt == "html":
+                self.raw_html.append(node["c"][1])
+            else:
                 self.problems.error(self.entry.path, _line_of(self.entry, r"\{=" + re.escape(fmt)),
                                     f"raw '{fmt}' block is not allowed in entries")
                 return {"t": "Str", "c": ""} if t == "RawInline" else {"t": "Null"}
@@ -200,9 +203,11 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
-def prepare_blocks(blocks: list, entry: Entry, lang: str, problems: Problems, root: Path) -> tuple[list, list]:
+def prepare_blocks(blocks: list, entry: Entry, lang: str, problems: Problems, root: Path) -> tuple[list, list, str]:
+    """Checked and typeset blocks, the entry's images, and the raw HTML it contains (to warn about)."""
     checker = _Checker(entry, lang, problems, root)
-    return _walk(blocks, checker), checker.assets
+    blocks = _walk(blocks, checker)
+    return blocks, checker.assets, "".join(checker.raw_html)
 
 
 def shift_headings(blocks: list, top: int) -> list:
@@ -266,13 +271,14 @@ def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def sanitize_html(html: str, entry: Entry, problems: Problems) -> str:
+def sanitize_html(html: str, entry: Entry, problems: Problems, raw_html: str = "") -> str:
     """Strip scripts, frames, handlers, inline styles and unsafe URLs from an entry's HTML (nh3)."""
     clean = nh3.clean(html, tags=ALLOWED_TAGS, clean_content_tags=DROPPED_WITH_CONTENT,
                       attributes=ALLOWED_ATTRIBUTES, attribute_filter=_filter_attribute,
                       url_schemes={"http", "https", "mailto", ASSET_SCHEME.rstrip(":")},
                       link_rel="noopener noreferrer")
-    if _removed_something(html, clean):
+    # pandoc's own output (e.g. <col style=…> in wide tables) is cleaned silently; the entry's raw HTML is not.
+    if _DANGER.search(raw_html):
         problems.warning(entry.path, entry.body_line,
                          "unsafe HTML removed from the entry (scripts, frames, event handlers, inline "
                          "styles or unsafe links)")
@@ -281,10 +287,6 @@ def sanitize_html(html: str, entry: Entry, problems: Problems) -> str:
 
 _DANGER = re.compile(r"<\s*(script|iframe|object|embed|style|form|svg|math|frame|applet|base|meta|link)\b"
                      r"|\son\w+\s*=|\sstyle\s*=|javascript:|vbscript:|data:", re.IGNORECASE)
-
-
-def _removed_something(before: str, after: str) -> bool:
-    return len(_DANGER.findall(before)) > len(_DANGER.findall(after))
 
 
 class Converter:
@@ -302,13 +304,13 @@ class Converter:
             prepared = []
             for entry, blocks in zip(todo, parsed):
                 local = Problems(problems.root)
-                blocks, assets = prepare_blocks(blocks, entry, lang_of[entry.key], local, self.root)
-                prepared.append((entry, blocks, assets, local))
+                blocks, assets, raw = prepare_blocks(blocks, entry, lang_of[entry.key], local, self.root)
+                prepared.append((entry, blocks, assets, local, raw))
             html_blocks = [hyphenate_blocks(shift_headings(blocks, 4), lang_of[entry.key])
-                           for entry, blocks, _, _ in prepared]
+                           for entry, blocks, _, _, _ in prepared]
             fragments = write_fragments(html_blocks, self.timeout)
-            for (entry, blocks, assets, local), fragment in zip(prepared, fragments):
-                fragment = sanitize_html(fragment, entry, local)
+            for (entry, blocks, assets, local, raw), fragment in zip(prepared, fragments):
+                fragment = sanitize_html(fragment, entry, local, raw)
                 self.cache[_body_key(entry, lang_of[entry.key])] = (blocks, fragment, assets, local)
         result = {}
         for entry in entries:

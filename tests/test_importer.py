@@ -240,6 +240,7 @@ def test_small_parsers():
     assert repair_url("https://vlast.kz/ novosti/123") == "https://vlast.kz/novosti/123"
     assert repair_url("«Власть», https://vlast.kz/novosti/123.") == "https://vlast.kz/novosti/123"
     assert split_byline("Имя ФАМИЛИЯ, интернет-издание «Власть»") == (["Имя Фамилия"], "интернет-издание «Власть»")
+    assert split_byline("А.Б. ИВАНОВ, Виктор ЛИ, Радио Азаттык") == (["А.Б. Иванов", "Виктор Ли"], "Радио Азаттык")
     assert split_byline("Human Rights Watch") is None
     assert split_byline("Информационное агентство КазТАГ") is None
 
@@ -249,3 +250,33 @@ def test_body_wrapping_and_escaping():
              (4, "* звёздочки и [скобки] — просто текст"), (5, "2026. год начался")]
     assert format_body(lines) == ("Первая строка абзаца, перенесённая вручную посреди предложения.\n\n"
                                   "\\* звёздочки и \\[скобки\\] — просто текст\n\n2026\\. год начался")
+
+
+def test_more_irregularities(tmp_path):
+    document = ("Политзаключенные\n"
+                "«КАЗАХСТАНСКИЙ ВЕСТНИК»: 5 ЛЕТ ЗА ПОСТ В FACEBOOK\n"
+                "А. СЕРИКОВ, газета «Казахстанский вестник»\n"
+                "30 февраля 2026 г.\n"
+                "16 февраля 2026 года\n\n"
+                "Блогера Армана Серикова приговорили к 5 годам за пост в Facebook.\n"
+                "«Мы будем обжаловать», – заявил адвокат.\n"
+                "Источник: https://example.org/kv/ 5-let\n"
+                "https://example.org/kv/5-let-mirror\n"
+                "ДВА ЗАГОЛОВКА ПОДРЯД БЕЗ ТЕКСТА\n"
+                "ВТОРОЙ ЗАГОЛОВОК ИДЁТ СРАЗУ ЗА ПЕРВЫМ\n"
+                "Текст второй заметки о МВД, ЕСПЧ и СИЗО.\n")
+    root = new_project(tmp_path, document)
+    result = import_document(root, root / "legacy.txt", "2026-02", dry_run=True)
+    assert [str(p) for p in result.problems.sorted()] == [
+        "legacy.txt:4: warning: impossible date '30 февраля 2026 г.' ignored",
+        "legacy.txt:10: warning: a second source URL: added to the body as a link",
+        "legacy.txt:11: warning: entry 'ДВА ЗАГОЛОВКА ПОДРЯД БЕЗ ТЕКСТА' has no text (is this line, or the one "
+        "after it, really a title?)"]
+    first, empty, second = result.entries
+    assert (first.title, first.rubric, first.date.isoformat(), first.authors, first.outlet, first.source) == (
+        "«Казахстанский вестник»: 5 лет за пост в Facebook", "political-prisoners", "2026-02-16", ["А. Сериков"],
+        "газета «Казахстанский вестник»", "https://example.org/kv/5-let")
+    assert first.body.endswith("«Мы будем обжаловать», – заявил адвокат.\n\n<https://example.org/kv/5-let-mirror>")
+    assert (empty.title, empty.body) == ("Два заголовка подряд без текста", "")
+    assert second.title == "Второй заголовок идёт сразу за первым"
+    assert not (root / M).exists()

@@ -13,7 +13,7 @@ from .content import Entry, list_months, load_month
 from .locale import Messages, load_messages, report_missing
 from .markdown import Converted, Converter, PandocError
 from .problems import BulletinError, Problems
-from .render import FORMATS, layouts_dirs, make_view, write_atomic
+from .render import FORMATS, layouts_dirs, make_view, write_outputs
 
 Progress = Callable[[str], None]
 
@@ -161,10 +161,12 @@ def build_month(root: Path, month: str | None = None, langs: str | None = None, 
     outputs = render_outputs(content, lang_list, format_list, out_dir, progress, timings)
     if content.problems.fatal(strict):
         raise BulletinError(content.problems)
-    written = []
-    for path, data in outputs.items():
-        write_atomic(path, data)
-        written.append(path)
+    try:
+        written = write_outputs(outputs)
+    except OSError as exc:
+        content.problems.error(Path(exc.filename or out_dir), 0,
+                               f"cannot write the outputs: {exc.strerror or exc}; earlier outputs are unchanged")
+        raise BulletinError(content.problems)
     return BuildResult(written, content.problems, timings)
 
 

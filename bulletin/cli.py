@@ -141,6 +141,80 @@ def import_command(file, month, project, lang, dry_run):
                f"to content/{month}" + (" (dry run: nothing was written)" if dry_run else ""))
 
 
+@cli.command()
+@click.argument("month")
+@PROJECT
+@click.option("--dist", "dist", type=click.Path(file_okay=False, path_type=Path),
+              help="Releases folder (default: <project>/dist).")
+@click.option("--force", is_flag=True, help="Replace a published MONTH; the current release is kept in .previous/.")
+def publish(month, project, dist, force):
+    """Publish MONTH into <dist>/<MONTH>/ (every language and format, SHA256SUMS, manifest.json) and
+    update <dist>/index.html. Refused when check --strict fails or translation coverage is too low."""
+    from .publish import PublishError, publish_month
+
+    _check_month_arg(month)
+    interactive = sys.stderr.isatty()
+
+    def progress(step: str) -> None:
+        if interactive:
+            click.echo(f"  rendered {step}", err=True)
+
+    try:
+        result = publish_month(project, month, dist, force, progress)
+    except BulletinError as exc:
+        print_problems(exc.problems)
+        click.echo(f"bulletin: not published: {len(exc.problems.errors)} error(s), {len(exc.problems.warnings)} "
+                   "warning(s); publish needs check --strict to pass", err=True)
+        sys.exit(1)
+    except PublishError as exc:
+        for line in str(exc).splitlines():
+            click.echo(f"bulletin: error: {line}", err=True)
+        click.echo("bulletin: not published", err=True)
+        sys.exit(1)
+    print_problems(result.problems)
+    for item in result.files:
+        click.echo(_relative(result.folder / item["name"]))
+    kept = f"; the previous release is in {_relative(result.folder / '.previous')}" if result.replaced else ""
+    click.echo(f"published {month}: {len(result.files)} files in {_relative(result.folder)}{kept}; "
+               f"index: {_relative(result.index)}")
+
+
+@cli.command()
+@click.argument("month")
+@PROJECT
+@click.option("--dist", "dist", type=click.Path(file_okay=False, path_type=Path),
+              help="Releases folder (default: <project>/dist).")
+@click.option("--dry-run", is_flag=True, help="Print who would get what; connect to nothing, send nothing.")
+def deliver(month, project, dist, dry_run):
+    """E-mail the published MONTH to each partner in partners.yaml, once (recorded in deliveries.json)."""
+    from .deliver import deliver_month, describe_plan
+    from .publish import PublishError
+
+    _check_month_arg(month)
+    shown = set()
+
+    def progress(plan) -> None:
+        shown.add(id(plan))
+        click.echo(describe_plan(plan, dry_run))
+
+    try:
+        result = deliver_month(project, month, dist, dry_run, progress)
+    except BulletinError as exc:
+        fail(exc.problems)
+    except PublishError as exc:
+        click.echo(f"bulletin: error: {exc}", err=True)
+        sys.exit(1)
+    print_problems(result.problems)
+    for plan in result.plans:
+        if id(plan) not in shown:
+            click.echo(describe_plan(plan, dry_run))
+    for note in result.notes:
+        click.echo(note, err=True)
+    if dry_run:
+        click.echo("dry run: nothing was sent")
+    sys.exit(0 if result.ok else 1)
+
+
 def _check_month_arg(month: str | None) -> None:
     from .content import MONTH_RE
 
@@ -304,6 +378,27 @@ def schema(project):
     if problems.errors:
         fail(problems)
     click.echo(json.dumps(make_schema(config), ensure_ascii=False, indent=2))
+
+
+@cli.command("fix-encoding")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def fix_encoding_command(paths):
+    """Convert Windows-1251 or UTF-16 files to UTF-8 in place (the original is kept as PATH.bak)."""
+    from .source import EncodingError, fix_encoding
+
+    failed = False
+    for path in paths:
+        try:
+            done = fix_encoding(path)
+        except (EncodingError, OSError) as exc:
+            click.echo(f"bulletin: error: {exc}", err=True)
+            failed = True
+            continue
+        if done is None:
+            click.echo(f"{path}: already UTF-8, left as it is")
+        else:
+            click.echo(f"{path}: converted from {done[0]} to UTF-8 (original kept as {done[1].name})")
+    sys.exit(1 if failed else 0)
 
 
 def main(argv: list[str] | None = None) -> None:

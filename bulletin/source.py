@@ -173,3 +173,36 @@ def _check_duplicates(doc: YamlDoc, node: yaml.Node | None, path: Path, problems
         for item in node.value:
             ok = _check_duplicates(doc, item, path, problems) and ok
     return ok
+
+
+class EncodingError(Exception):
+    pass
+
+
+def fix_encoding(path: Path) -> tuple[str, Path] | None:
+    """Re-encode a Windows-1251 or UTF-16 file as UTF-8 in place, after copying it to ``PATH.bak``.
+
+    Returns (detected encoding, backup path), or None when the file already is UTF-8.
+    """
+    data = path.read_bytes()
+    encoding = detect_encoding(data)
+    if encoding is None:
+        try:
+            data.decode("utf-8-sig")
+            return None
+        except UnicodeDecodeError:
+            raise EncodingError(f"{path}: neither UTF-8, UTF-16 nor Windows-1251; convert it by hand")
+    codec = "cp1251" if encoding == "Windows-1251" else "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) \
+        else ("utf-16-le" if data[1:2] == b"\x00" else "utf-16-be")
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise EncodingError(f"{path}: looks like {encoding} but byte {exc.start} does not decode; convert it by hand")
+    backup = path.with_name(path.name + ".bak")
+    if backup.exists():
+        raise EncodingError(f"{backup} already exists; move it away first")
+    backup.write_bytes(data)
+    temp = path.with_name(f".{path.name}.utf8")
+    temp.write_bytes(text.replace("\r\n", "\n").encode("utf-8"))
+    temp.replace(path)
+    return encoding, backup

@@ -112,7 +112,8 @@ def load_month_content(root: Path, month: str | None, langs: list[str] | None = 
 
 
 def render_outputs(month: Month, langs: list[str], formats: list[str], out_dir: Path,
-                   progress: Progress | None = None, timings: dict | None = None) -> dict[Path, bytes]:
+                   progress: Progress | None = None, timings: dict | None = None,
+                   pdf_variant: str | None = None) -> dict[Path, bytes]:
     """Render every requested output into memory; nothing is written here."""
     from .render.docx import render_docx
     from .render.html import render_html
@@ -131,7 +132,7 @@ def render_outputs(month: Month, langs: list[str], formats: list[str], out_dir: 
                 if fmt == "html":
                     outputs[base.with_suffix(".html")] = render_html(view).encode("utf-8")
                 elif fmt == "pdf":
-                    outputs[base.with_suffix(".pdf")] = render_pdf(view, config.timeouts["pdf"])
+                    outputs[base.with_suffix(".pdf")] = render_pdf(view, config.timeouts["pdf"], pdf_variant)
                 elif fmt == "docx":
                     outputs[base.with_suffix(".docx")] = render_docx(view, config.timeouts["pandoc"])
             except (PdfError, PandocError) as exc:
@@ -144,7 +145,7 @@ def render_outputs(month: Month, langs: list[str], formats: list[str], out_dir: 
 
 def build_month(root: Path, month: str | None = None, langs: str | None = None, formats: str | None = None,
                 out_dir: Path | None = None, strict: bool = False, progress: Progress | None = None,
-                converter: Converter | None = None) -> BuildResult:
+                converter: Converter | None = None, pdf_variant: str | None = None) -> BuildResult:
     """Check, render all outputs, then write them atomically; on any error nothing is written."""
     timings: dict[str, float] = {}
     probe = Problems(root.resolve())
@@ -158,7 +159,7 @@ def build_month(root: Path, month: str | None = None, langs: str | None = None, 
         raise BulletinError(content.problems)
     out_dir = (out_dir or config.root / "build").resolve()
     _refuse_content_dir(out_dir, config)
-    outputs = render_outputs(content, lang_list, format_list, out_dir, progress, timings)
+    outputs = render_outputs(content, lang_list, format_list, out_dir, progress, timings, pdf_variant)
     if content.problems.fatal(strict):
         raise BulletinError(content.problems)
     try:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .config import PDF_VARIANTS
 from .problems import BulletinError, Problems, dump_problems, format_summary
 
 PROJECT = click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path), default=".",
@@ -42,7 +43,9 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or warnings, only errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Show each stage's timing.")
-def build(month, langs, formats, project, out, strict, quiet, verbose):
+@click.option("--pdf-variant", "pdf_variant", type=click.Choice(PDF_VARIANTS),
+              help="PDF flavour (default: pdf_variant in bulletin.yaml, else pdf/ua-1); pdf/a-3u for archives.")
+def build(month, langs, formats, project, out, strict, quiet, verbose, pdf_variant):
     """Build MONTH (YYYY-MM; default: the newest) into <out>/<MONTH>/bulletin-<MONTH>-<lang>.<ext>."""
     from .build import build_month
 
@@ -54,7 +57,8 @@ def build(month, langs, formats, project, out, strict, quiet, verbose):
             click.echo(f"  building {step} …", err=True)
 
     try:
-        result = build_month(project, month, langs, formats, out, strict=strict, progress=progress)
+        result = build_month(project, month, langs, formats, out, strict=strict, progress=progress,
+                             pdf_variant=pdf_variant)
     except ValueError as exc:
         raise click.UsageError(str(exc))
     except BulletinError as exc:

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from .problems import Problems
 from .source import YamlDoc, load_yaml, read_text
 
@@ -15,6 +17,9 @@ KNOWN_LANGUAGES = ("ru", "kk", "en")
 POLICIES = ("omit", "original")
 PDF_VARIANTS = ("none", "pdf/ua-1", "pdf/a-3u", "pdf/a-2u", "pdf/a-3b")
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+SECURITIES = {"starttls": 587, "ssl": 465, "none": 25}  # with the port each one uses by default
+ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+URL_BASE_RE = re.compile(r"^https?://[^\s/]+(/\S*)?$")
 
 
 @dataclass
@@ -28,6 +33,20 @@ class Rubric:
 
 
 @dataclass
+class Delivery:
+    """bulletin.yaml's delivery section: how `bulletin deliver` reaches partners."""
+
+    host: str = ""
+    port: int = 587
+    security: str = "starttls"
+    user: str | None = None
+    password_env: str | None = None
+    sender: str = ""
+    max_attachment_bytes: int = 10_000_000
+    link_base: str | None = None
+
+
+@dataclass
 class Config:
     root: Path
     publication: dict[str, str] = field(default_factory=lambda: {"ru": "Бюллетень"})
@@ -36,10 +55,12 @@ class Config:
     default_language: str = "ru"
     translations: dict[str, str] = field(default_factory=dict)
     limits: dict[str, int] = field(default_factory=lambda: {
-        "front_matter_bytes": 64 * 1024, "body_bytes": 2 * 1024 * 1024})
+        "front_matter_bytes": 64 * 1024, "body_bytes": 2 * 1024 * 1024, "nesting": 20, "table_columns": 100})
     timeouts: dict[str, int] = field(default_factory=lambda: {"pandoc": 120, "pdf": 900})
-    pdf_variant: str = "none"
+    pdf_variant: str = "pdf/ua-1"
     rubrics: list[Rubric] = field(default_factory=list)
+    min_coverage: dict[str, float] = field(default_factory=dict)
+    delivery: Delivery | None = None
 
     @property
     def content_dir(self) -> Path:
@@ -111,7 +132,7 @@ def _check_config(doc: YamlDoc, path: Path, problems: Problems, config: Config) 
         return
     check = _Checker(doc, path, problems)
     known = {"publication", "publisher", "languages", "default_language", "translations",
-             "limits", "timeouts", "pdf_variant"}
+             "limits", "timeouts", "pdf_variant", "publish", "delivery"}
     for key in data:
         if key not in known:
             problems.warning(path, check.lines.get(str(key), 1),
@@ -177,6 +198,101 @@ def _check_config(doc: YamlDoc, path: Path, problems: Problems, config: Config) 
                        f"'pdf_variant': expected one of {', '.join(PDF_VARIANTS)}, got {_shown(variant)}")
     else:
         config.pdf_variant = variant
+    _check_publishing(doc, data, path, problems, config)
+
+
+class _Section:
+    """A nested mapping of bulletin.yaml (publish, delivery, delivery.smtp): keys located on their own lines."""
+
+    def __init__(self, doc: YamlDoc, node, name: str, value: object, known: set[str], line: int, problems: Problems,
+                 path: Path):
+        self.doc, self.name, self.line, self.problems, self.path = doc, name, line, problems, path
+        self.node = node if isinstance(node, yaml.MappingNode) else None
+        self.lines = doc.key_lines(self.node) if self.node is not None else {}
+        self.data = value if isinstance(value, dict) else {}
+        if not isinstance(value, dict):
+            problems.error(path, line, f"'{name}': expected a mapping, got {_type_name(value)} ({_shown(value)})")
+        for key in self.data:
+            if key not in known:
+                problems.warning(path, self.lines.get(str(key), line),
+                                 f"unknown key '{name}.{key}' (known: {', '.join(sorted(known))})")
+
+    def child(self, key: str, known: set[str]) -> "_Section":
+        node = next((v for k, v in self.node.value if k.value == key), None) if self.node is not None else None
+        return _Section(self.doc, node, f"{self.name}.{key}" if self.name else key, self.data.get(key), known,
+                        self.lines.get(key, self.line), self.problems, self.path)
+
+    def wrong(self, key: str, expected: str, value: object) -> None:
+        self.problems.error(self.path, self.lines.get(key, self.line),
+                            f"'{self.name}.{key}': expected {expected}, got {_type_name(value)} ({_shown(value)})")
+
+
+def _check_publishing(doc: YamlDoc, data: dict, path: Path, problems: Problems, config: Config) -> None:
+    """The publish section (used by bulletin publish): minimum translation coverage per language."""
+    top = _Section(doc, doc.node, "", data, set(data), 1, problems, path)
+    if "publish" in data:
+        publish = top.child("publish", {"min_coverage"})
+        if "min_coverage" in publish.data:
+            coverage = publish.child("min_coverage", set(config.languages))
+            for lang, share in coverage.data.items():
+                if isinstance(share, str) and re.fullmatch(r"\d+(\.\d+)?%", share.strip()):
+                    share = float(share.strip()[:-1]) / 100
+                if lang not in config.languages:
+                    pass  # already warned about as an unknown key, with the configured languages
+                elif isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
+                    coverage.wrong(lang, "a share from 0 to 1 (or 0% to 100%)", share)
+                else:
+                    config.min_coverage[lang] = float(share)
+    if "delivery" in data:
+        _check_delivery(top.child("delivery", {"smtp", "from", "max_attachment_bytes", "link_base"}), problems, config)
+
+
+def _check_delivery(delivery: _Section, problems: Problems, config: Config) -> None:
+    """The delivery section (used by bulletin deliver); config.delivery stays None unless it is all valid."""
+    errors, result = len(problems.errors), Delivery()
+    smtp = delivery.child("smtp", {"host", "port", "security", "user", "password_env"})
+    host, security = smtp.data.get("host"), smtp.data.get("security", "starttls")
+    if isinstance(delivery.data.get("smtp"), dict) and not (isinstance(host, str) and host.strip()):
+        smtp.wrong("host", "the mail server's host name", host)
+    if security not in SECURITIES:
+        smtp.wrong("security", f"one of {', '.join(SECURITIES)}", security)
+    else:
+        result.host, result.security, result.port = str(host or "").strip(), security, SECURITIES[security]
+    port = smtp.data.get("port", result.port)
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
+        smtp.wrong("port", "a port number from 1 to 65535", port)
+    result.port = port
+    for key in ("user", "password_env"):
+        value = smtp.data.get(key)
+        if value is not None and not (isinstance(value, str) and value.strip()):
+            smtp.wrong(key, "a string", value)
+        elif value is not None:
+            setattr(result, key, value.strip())
+    if result.password_env and not ENV_NAME_RE.match(result.password_env):
+        smtp.wrong("password_env", "the name of an environment variable", result.password_env)
+    if result.user and not result.password_env:
+        problems.error(smtp.path, smtp.lines.get("user", smtp.line), "'delivery.smtp.user' needs 'password_env': "
+                       "the name of the environment variable that holds the password (never the password itself)")
+    if result.user and security == "none":
+        problems.error(smtp.path, smtp.lines.get("security", smtp.line),
+                       "'delivery.smtp.security': none would send the password unencrypted; use starttls or ssl")
+    sender = delivery.data.get("from")
+    if not (isinstance(sender, str) and "@" in sender):
+        delivery.wrong("from", "the sender's address, e.g. \"Name <bulletin@example.org>\"", sender)
+    else:
+        result.sender = sender.strip()
+    limit = delivery.data.get("max_attachment_bytes", result.max_attachment_bytes)
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        delivery.wrong("max_attachment_bytes", "a whole number of bytes", limit)
+    else:
+        result.max_attachment_bytes = limit
+    base = delivery.data.get("link_base")
+    if base is not None and not (isinstance(base, str) and URL_BASE_RE.match(base.strip())):
+        delivery.wrong("link_base", "the http(s) URL where dist/ is served", base)
+    elif base is not None:
+        result.link_base = base.strip() if base.strip().endswith("/") else base.strip() + "/"
+    if len(problems.errors) == errors:
+        config.delivery = result
 
 
 def _check_rubrics(doc: YamlDoc, path: Path, problems: Problems, config: Config) -> None:

@@ -112,6 +112,12 @@ def main(out: Path) -> None:
     style(doc, "Entry Meta", SANS, 9, color=MUTED, before=0, after=5, keep_next=True, base="Normal")
     style(doc, "Entry Source", SANS, 8.5, color=MUTED, before=0, after=14, base="Normal")
     style(doc, "Entry Note", SANS, 9, italic=True, color=RGBColor(0x6B, 0x4A, 0x00), after=4, base="Normal")
+    for level, (size, indent) in enumerate(((11, 0), (10, 6)), start=1):
+        toc = style(doc, f"toc {level}", SANS if level == 1 else SERIF, size, bold=level == 1, before=4 if level == 1 else 0,
+                    after=2, base="Normal")
+        toc.element.set(qn("w:styleId"), f"TOC{level}")  # Word's own id for its TOC levels
+        toc.element.attrib.pop(qn("w:customStyle"), None)
+        toc.paragraph_format.left_indent = Mm(indent)
     style(doc, "Hyperlink", SANS, color=RGBColor(0x1A, 0x4F, 0x8A), kind=WD_STYLE_TYPE.CHARACTER)
     for section in doc.sections:
         section.page_width, section.page_height = Mm(210), Mm(297)

@@ -64,3 +64,51 @@ def test_foreign_entries_carry_their_language(sample_build):
 def archive_styles(sample_build):
     with zipfile.ZipFile(sample_build / "bulletin-2026-02-en.docx") as archive:
         return archive.read("word/document.xml").decode("utf-8")
+
+
+def test_contents_filled_in_without_update_prompt(sample_build):
+    with zipfile.ZipFile(sample_build / "bulletin-2026-02-ru.docx") as archive:
+        document = archive.read("word/document.xml").decode("utf-8")
+        settings = archive.read("word/settings.xml").decode("utf-8")
+        numbering = archive.read("word/numbering.xml").decode("utf-8")
+    assert 'w:dirty="true"' not in document and "updateFields" not in settings
+    body = Document(sample_build / "bulletin-2026-02-ru.docx").element.body
+    toc = [normalize("".join(t.text or "" for t in p.iter(qn("w:t")))) for p in body.iter(qn("w:p"))
+           if p.find(qn("w:pPr")) is not None and p.find(qn("w:pPr")).find(qn("w:pStyle")) is not None
+           and p.find(qn("w:pPr")).find(qn("w:pStyle")).get(qn("w:val")) in ("TOC1", "TOC2")]
+    assert toc[0] == "Прогресс?" and "Акимат отказал жителям в согласовании пикета в защиту городского парка" in toc
+    assert '<w:hyperlink w:anchor="entry-park-picket-refused"' in document
+    assert 'w:name="entry-park-picket-refused"' in document  # the bookmark the link jumps to
+    assert "\uf0b7" not in numbering and "Symbol" not in numbering
+
+
+def test_document_properties(sample_build):
+    doc = Document(sample_build / "bulletin-2026-02-ru.docx")
+    props = doc.core_properties
+    assert props.title == "Бюллетень о нарушениях прав человека в Казахстане"
+    assert props.author == "Мониторинговая группа «Права человека сегодня»"
+    assert props.language == "ru-RU"
+    assert props.created.year >= 2026
+
+
+def test_libreoffice_opens_it_with_contents(sample_build, tmp_path):
+    import shutil
+    import subprocess
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        import pytest
+        pytest.skip("LibreOffice is not installed (.ci/run installs libreoffice-writer-nogui)")
+    from conftest import REPO
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(f'<?xml version="1.0"?><fontconfig><dir>{REPO / "fonts"}</dir>'
+                    f'<cachedir>{tmp_path / "fc"}</cachedir></fontconfig>')
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "FONTCONFIG_FILE": str(conf)}
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(sample_build / "bulletin-2026-02-ru.docx")],
+                   check=True, capture_output=True, timeout=180, env=env)
+    from pdftext import pdf_pages_text
+    pages = pdf_pages_text(tmp_path / "bulletin-2026-02-ru.pdf")
+    contents = next(page for page in pages if page.startswith("Содержание"))
+    assert "Политзаключенные" in contents and "Акимат отказал жителям" in contents
+    from pdftext import pdf_fonts
+    assert {f for f in pdf_fonts(tmp_path / "bulletin-2026-02-ru.pdf") if not f.startswith(("PT", "Noto"))} == set()

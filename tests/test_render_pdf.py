@@ -111,3 +111,21 @@ def test_dates_and_months_per_language(sample_build):
     assert "Ақпан 2026" in kk and "2026 ж. 16 ақпан" in kk
     en = pdf_text(sample_build / "bulletin-2026-02-en.pdf")
     assert "February 2026" in en and "16 February 2026" in en
+
+
+def test_tagged_accessible_pdf_with_xmp(sample_build):
+    import pikepdf
+    with pikepdf.open(sample_build / "bulletin-2026-02-ru.pdf") as pdf:
+        root = pdf.Root
+        assert "/StructTreeRoot" in root
+        assert bool(root.MarkInfo.Marked) is True
+        assert str(root.Lang) == "ru"
+        assert bool(root.ViewerPreferences.DisplayDocTitle) is True
+        meta = pdf.open_metadata()
+        assert meta["dc:title"] == "Бюллетень о нарушениях прав человека в Казахстане — Февраль 2026"
+        assert meta["dc:publisher"] == {"Мониторинговая группа «Права человека сегодня»"}
+        assert meta["dc:language"] == {"ru-RU"}
+        assert "Февраль 2026" in meta["dc:coverage"]
+        assert meta["pdfuaid:part"] == "1"
+        links = [a.A.URI for page in pdf.pages for a in page.get("/Annots", []) if "/A" in a and "/URI" in a.A]
+    assert "https://example.org/zhana-dala/news/2026-02-16-kasymov" in [str(u) for u in links]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import html
+import io
 import json
+import re
+import zipfile
 
 from ..locale import LANGUAGE_TAGS
 from ..markdown import run_pandoc, shift_headings
@@ -87,5 +91,72 @@ def build_document(view: View) -> dict:
 def render_docx(view: View, timeout: int) -> bytes:
     reference = find_layout(view.config, "reference.docx")
     document = build_document(view)
-    return run_pandoc(["-f", "json", "-t", "docx", "--toc", "--toc-depth=2",
+    data = run_pandoc(["-f", "json", "-t", "docx", "--toc", "--toc-depth=2",
                        f"--reference-doc={reference}", "-o", "-"], json.dumps(document).encode("utf-8"), timeout)
+    return finish_docx(data, view)
+
+
+def _xml_text(text: str) -> str:
+    return html.escape(text.replace("\u00a0", "\u00a0"), quote=False)
+
+
+def _toc_paragraphs(view: View, instruction: str) -> str:
+    """A filled-in contents field: readers see it at once (LibreOffice never updates fields);
+    Word's F9 still rebuilds it with page numbers."""
+    rows = []
+    for section in view.sections:
+        rows.append((1, section.anchor, section.title))
+        rows.extend((2, entry.anchor, entry.title) for entry in section.entries)
+    if view.untranslated:
+        rows.append((1, "untranslated", view.messages.gettext("Not yet translated")))
+    if not rows:
+        return ""
+    out = []
+    for index, (level, anchor, text) in enumerate(rows):
+        begin = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+                 f'<w:r><w:instrText xml:space="preserve">{instruction}</w:instrText></w:r>'
+                 '<w:r><w:fldChar w:fldCharType="separate"/></w:r>') if index == 0 else ""
+        end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>' if index == len(rows) - 1 else ""
+        link = (f'<w:hyperlink w:anchor="{anchor}" w:history="1"><w:r><w:t xml:space="preserve">'
+                f'{_xml_text(text)}</w:t></w:r></w:hyperlink>')
+        out.append(f'<w:p><w:pPr><w:pStyle w:val="TOC{level}"/></w:pPr>{begin}{link}{end}</w:p>')
+    return "".join(out)
+
+
+_TOC_FIELD = re.compile(r'<w:p><w:r><w:fldChar w:fldCharType="begin" w:dirty="true" ?/>'
+                        r'<w:instrText xml:space="preserve">(?P<instr>TOC [^<]*)</w:instrText>'
+                        r'<w:fldChar w:fldCharType="separate" ?/><w:fldChar w:fldCharType="end" ?/></w:r></w:p>')
+
+
+def finish_docx(data: bytes, view: View) -> bytes:
+    """pandoc's DOCX -> the same with a filled contents field, real bullets, dated properties.
+
+    Zip entries keep pandoc's order and a fixed timestamp so SOURCE_DATE_EPOCH builds stay identical.
+    """
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    stamp = view.created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                text = content.decode("utf-8")
+                text = _TOC_FIELD.sub(lambda m: _toc_paragraphs(view, html.unescape(m["instr"])), text, count=1)
+                content = text.encode("utf-8")
+            elif info.filename == "word/numbering.xml":
+                text = content.decode("utf-8")
+                # pandoc's bullets are Symbol-font private-use glyphs: tofu wherever Symbol is missing.
+                text = text.replace('w:val="\uf0b7"', 'w:val="•"').replace('<w:lvlText w:val="o" />',
+                                                                         '<w:lvlText w:val="–" />')
+                text = re.sub(r'<w:rFonts w:ascii="(Symbol|Courier New|Wingdings)"[^>]*/>', "", text)
+                content = text.encode("utf-8")
+            elif info.filename == "docProps/core.xml":
+                text = content.decode("utf-8")
+                text = re.sub(r'(<dcterms:(created|modified) xsi:type="dcterms:W3CDTF">)[^<]*', rf"\g<1>{stamp}", text)
+                text = text.replace("\u00a0", " ")  # properties are searched and shown in file managers
+                content = text.encode("utf-8")
+            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            target.writestr(entry, content)
+    return out.getvalue()

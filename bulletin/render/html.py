@@ -20,6 +20,7 @@ def make_environment(view: View) -> jinja2.Environment:
         autoescape=True,  # every template, whatever its name: entry text is data, never markup
         extensions=["jinja2.ext.i18n"], undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True)
+    env.filters["plain"] = lambda text: str(text).replace("\u00a0", " ").replace("\u00ad", "")
     env.install_gettext_callables(view.messages.gettext, view.messages.ngettext, newstyle=True)
     return env
 

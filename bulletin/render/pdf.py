@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 from ..config import Config
 from . import DEFAULT_FONTS, DEFAULT_LAYOUTS, View, fonts_dir
 from .html import render_html
+from ..locale import LANGUAGE_TAGS
 
 FONTS_CONF = """<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
@@ -74,7 +75,33 @@ def font_configuration(folder: Path, cache: Path):
             os.environ["FONTCONFIG_FILE"] = previous
 
 
-def html_to_pdf(html: str, config: Config, variant: str | None = None) -> tuple[bytes, list[str]]:
+def _with_xmp(metadata, extra: dict):
+    """The document's metadata, also writing dc:publisher, dc:language and the month into XMP."""
+    from xml.etree.ElementTree import SubElement
+
+    from weasyprint.pdf.metadata import NS
+
+    class BulletinMetadata(type(metadata)):
+        def generate_rdf_metadata(self, variant, version, conformance):
+            rdf = super().generate_rdf_metadata(variant, version, conformance)
+            from xml.etree.ElementTree import fromstring, tostring
+            root = fromstring(rdf) if isinstance(rdf, bytes) else rdf
+            description = SubElement(root, f"{{{NS['rdf']}}}Description")
+            description.attrib[f"{{{NS['rdf']}}}about"] = ""
+            for key in ("publisher", "language"):
+                if extra.get(key):
+                    bag = SubElement(SubElement(description, f"{{{NS['dc']}}}{key}"), f"{{{NS['rdf']}}}Bag")
+                    SubElement(bag, f"{{{NS['rdf']}}}li").text = extra[key]
+            if extra.get("coverage"):
+                SubElement(description, f"{{{NS['dc']}}}coverage").text = extra["coverage"]
+            return tostring(root, encoding="utf-8") if isinstance(rdf, bytes) else root
+
+    metadata.__class__ = BulletinMetadata
+    return metadata
+
+
+def html_to_pdf(html: str, config: Config, variant: str | None = None,
+                xmp: dict | None = None) -> tuple[bytes, list[str]]:
     """In-process rendering; returns the PDF and what the fetcher refused (a refusal is fatal)."""
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
@@ -90,15 +117,18 @@ def html_to_pdf(html: str, config: Config, variant: str | None = None) -> tuple[
         options["pdf_tags"] = True
     with tempfile.TemporaryDirectory(prefix="bulletin-fc-") as cache:
         try:
-            pdf = document.write_pdf(font_config=font_configuration(fonts_dir(config), Path(cache)), **options)
+            rendered = document.render(font_config=font_configuration(fonts_dir(config), Path(cache)), **options)
+            if xmp:
+                _with_xmp(rendered.metadata, xmp)
+            pdf = rendered.write_pdf(**options)
         except FatalURLFetchingError:
             return b"", refused
     return pdf, refused
 
 
-def _child(html: str, config: Config, variant: str | None, target: str, pipe) -> None:
+def _child(html: str, config: Config, variant: str | None, xmp: dict, target: str, pipe) -> None:
     try:
-        pdf, refused = html_to_pdf(html, config, variant)
+        pdf, refused = html_to_pdf(html, config, variant, xmp)
         if not refused:
             Path(target).write_bytes(pdf)
         pipe.send(("ok", refused))
@@ -111,11 +141,13 @@ def _child(html: str, config: Config, variant: str | None, target: str, pipe) ->
 def render_pdf(view: View, timeout: int, variant: str | None = None) -> bytes:
     """Render in a forked child so a pathological entry ends with an error at the time limit."""
     html = render_html(view, for_print=True)
+    xmp = {"publisher": view.publisher.replace("\u00a0", " "), "language": LANGUAGE_TAGS[view.lang],
+           "coverage": f"{view.month} ({view.month_title})"}
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     with tempfile.TemporaryDirectory(prefix="bulletin-pdf-") as folder:
         target = os.path.join(folder, "out.pdf")
-        process = context.Process(target=_child, args=(html, view.config, variant, target, sender), daemon=True)
+        process = context.Process(target=_child, args=(html, view.config, variant, xmp, target, sender), daemon=True)
         process.start()
         sender.close()
         try:

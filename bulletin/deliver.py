@@ -1,0 +1,369 @@
+"""partners.yaml + a published dist/<MONTH>/ -> one e-mail per partner in its language, files attached
+or linked, each send recorded in dist/<MONTH>/deliveries.json so that no partner gets it twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import smtplib
+import ssl
+from dataclasses import dataclass, field
+from email.header import Header
+from email.mime.application import MIMEApplication
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from pathlib import Path
+
+from .build import Progress
+from .config import Config, Delivery, load_config
+from .locale import format_month, load_messages
+from .problems import BulletinError, Problems
+from .publish import DELIVERIES, MANIFEST, PublishError, format_size, lock_dist, resolve_dist
+from .render import FORMATS, layouts_dirs, write_atomic
+from .source import load_yaml, read_text
+
+PARTNERS_FILE = "partners.yaml"
+PARTNER_KEYS = ("name", "email", "language", "formats")
+EMAIL_RE = re.compile(r"^[^@\s<>,;\"()]+@[^@\s<>,;\"()]+\.[^@\s<>,;\"()]+$")
+SMTP_TIMEOUT = 60
+# What a run does with a partner; a plan's outcome once it ran.
+SEND, SKIP, CHANGED, UNCLEAR, ERROR = "send", "skip", "changed", "unclear", "error"
+SENT, SENDING, FAILED, NOT_ATTEMPTED = "sent", "sending", "failed", "not attempted"
+
+
+class DeliveryError(PublishError):
+    """Delivery cannot start (nothing published, no settings, no password, no server)."""
+
+
+@dataclass
+class Partner:
+    name: str
+    emails: list[str]
+    language: str
+    formats: list[str]
+    line: int = 0
+
+
+@dataclass
+class Plan:
+    """One partner on this run: what to do, with which files, and what happened."""
+
+    partner: Partner
+    action: str
+    files: list[dict] = field(default_factory=list)
+    linked: bool = False
+    note: str = ""
+    outcome: str = ""
+    message_id: str = ""
+
+
+@dataclass
+class DeliveryResult:
+    month: str
+    plans: list[Plan]
+    problems: Problems
+    dry_run: bool
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.action in (ERROR, UNCLEAR) or p.outcome in (FAILED, SENDING, NOT_ATTEMPTED)
+                       for p in self.plans)
+
+
+def load_partners(root: Path, config: Config, problems: Problems) -> list[Partner]:
+    """partners.yaml: a list (or ``partners:`` list) of name, email, language, formats; problems located."""
+    path = root.resolve() / PARTNERS_FILE
+    if not path.is_file():
+        problems.error(path, 0, f"no {PARTNERS_FILE} here: copy partners.example.yaml to {PARTNERS_FILE} and edit it")
+        return []
+    text = read_text(path, problems)
+    doc = load_yaml(text, path, problems) if text is not None else None
+    if doc is None:
+        return []
+    data, node = doc.data, doc.node
+    if isinstance(data, dict) and set(data) == {"partners"}:
+        node, data = node.value[0][1], data["partners"]
+    if not isinstance(data, list) or not data:
+        problems.error(path, doc.line_of(node), "expected a list of partners (name, email, language, formats)")
+        return []
+    partners, names, addresses = [], {}, {}
+    for item, item_node in zip(data, node.value):
+        line = doc.line_of(item_node)
+        if not isinstance(item, dict):
+            problems.error(path, line, "a partner must be a mapping with name, email, language and formats")
+            continue
+        lines = doc.key_lines(item_node)
+        name = item.get("name")
+        label = f"partner '{name}'" if isinstance(name, str) else "partner"
+
+        def wrong(key: str, expected: str, value: object) -> None:
+            problems.error(path, lines.get(key, line), f"{label}: '{key}': expected {expected}, got {value!r}")
+
+        for key in item:
+            if key not in PARTNER_KEYS:
+                problems.warning(path, lines.get(str(key), line),
+                                 f"{label}: unknown key '{key}' (known: {', '.join(PARTNER_KEYS)})")
+        errors = len(problems.errors)
+        if not (isinstance(name, str) and name.strip()):
+            wrong("name", "the organisation's name", name)
+        elif name.strip() in names:
+            problems.error(path, lines.get("name", line),
+                           f"duplicate partner name '{name}' (first on line {names[name.strip()]})")
+        emails = item.get("email")
+        emails = [emails] if isinstance(emails, str) else emails
+        if not (isinstance(emails, list) and emails and all(isinstance(e, str) and EMAIL_RE.match(e.strip())
+                                                            for e in emails)):
+            wrong("email", "an e-mail address or a list of them", item.get("email"))
+            emails = []
+        language = item.get("language", config.default_language)
+        if language not in config.languages:
+            wrong("language", f"one of {', '.join(config.languages)}", language)
+        formats = item.get("formats", ["pdf"])
+        formats = [formats] if isinstance(formats, str) else formats
+        if not (isinstance(formats, list) and formats and all(f in FORMATS for f in formats)):
+            wrong("formats", f"a list of {', '.join(FORMATS)}", item.get("formats"))
+        if len(problems.errors) > errors:
+            continue
+        emails = [e.strip() for e in emails]
+        for address in emails:
+            if address.lower() in addresses:  # allowed, but that mailbox gets two e-mails
+                problems.warning(path, lines.get("email", line), f"{label}: {address} is also an address of "
+                                                                 f"partner '{addresses[address.lower()]}'")
+            addresses.setdefault(address.lower(), name.strip())
+        names[name.strip()] = lines.get("name", line)
+        partners.append(Partner(name.strip(), emails, language, [f for f in FORMATS if f in formats], line))
+    return partners
+
+
+def read_record(folder: Path) -> dict:
+    path = folder / DELIVERIES
+    if not path.is_file():
+        return {"month": folder.name, "partners": {}}
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(record.get("partners"), dict):
+            raise ValueError("no 'partners' mapping")
+    except (OSError, ValueError, AttributeError) as exc:
+        # Never guess: treating a damaged record as empty would send everyone the bulletin again.
+        raise DeliveryError(f"{path}: cannot read the record of past deliveries ({exc}); repair it first")
+    return record
+
+
+def save_record(folder: Path, record: dict) -> None:
+    write_atomic(folder / DELIVERIES, (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+
+
+def plan_deliveries(partners: list[Partner], manifest: dict, folder: Path, record: dict,
+                    delivery: Delivery) -> list[Plan]:
+    """Decide per partner: send, skip (already served), or report (changed files, interrupted send)."""
+    plans, digests = [], {}
+    for partner in partners:
+        files = [dict(item) for fmt in partner.formats for item in manifest["files"]
+                 if item["language"] == partner.language and item["format"] == fmt]
+        plan = Plan(partner, SEND, files)
+        plans.append(plan)
+        missing = [fmt for fmt in partner.formats if fmt not in {f["format"] for f in files}]
+        if missing:
+            plan.action, plan.note = ERROR, f"this release has no {partner.language} {', '.join(missing)}"
+            continue
+        for item in files:
+            if item["name"] not in digests:
+                digests[item["name"]] = hashlib.sha256((folder / item["name"]).read_bytes()).hexdigest()
+            if digests[item["name"]] != item["sha256"]:
+                plan.action, plan.note = ERROR, f"{item['name']} differs from {MANIFEST}: publish again"
+        if plan.action == ERROR:
+            continue
+        done = record["partners"].get(partner.name)
+        if done and done["status"] == SENDING:
+            plan.action, plan.message_id = UNCLEAR, done["message_id"]
+            plan.note = (f"a send started {done['started_at']} was interrupted and may have gone out: look for "
+                         f"Message-ID {done['message_id']} in the mail server's log; to send again, remove "
+                         f"'{partner.name}' from {DELIVERIES}")
+        elif done:
+            plan.action, plan.message_id = SKIP, done["message_id"]
+            before = {f["name"]: f["sha256"] for f in done["files"]}
+            now = {f["name"]: f["sha256"] for f in files}
+            plan.note = f"sent {done['sent_at']}"
+            if before != now:
+                changed = sorted(set(before.items()) ^ set(now.items()))
+                plan.action = CHANGED
+                plan.note += (f" with files that have changed since ({', '.join(sorted({n for n, _ in changed}))});"
+                              f" not resent: to resend, remove '{partner.name}' from {DELIVERIES}")
+        else:
+            plan.linked = sum(f["bytes"] for f in files) > delivery.max_attachment_bytes
+            if plan.linked and not delivery.link_base:
+                plan.action = ERROR
+                plan.note = (f"the files total {sum(f['bytes'] for f in files)} bytes, over "
+                             f"delivery.max_attachment_bytes ({delivery.max_attachment_bytes}), and no "
+                             f"delivery.link_base is set to link them instead")
+    return plans
+
+
+def compose_message(config: Config, plan: Plan, month: str, folder: Path) -> MIMEText | MIMEMultipart:
+    """The partner's e-mail: subject and body from its language's catalog, files attached or linked."""
+    lang, delivery = plan.partner.language, config.delivery
+    messages = load_messages(layouts_dirs(config)[0], lang, config.default_language, Problems())
+    _ = messages.gettext
+    names = {"publication": config.localized(config.publication, lang), "month": format_month(month, lang)}
+    if plan.linked:
+        listing = [_("The files are too large to attach; they can be downloaded here:")]
+        listing += [f"  {delivery.link_base}{month}/{f['name']} ({format_size(f['bytes'], lang)})" for f in plan.files]
+    else:
+        listing = [_("The files are attached to this message:")]
+        listing += [f"  {f['name']} ({format_size(f['bytes'], lang)})" for f in plan.files]
+    body = [_("Dear colleagues,"), "", _("Here is the new issue of “%(publication)s”: %(month)s.") % names, "",
+            *listing, "", _("Kind regards,")]
+    if config.publisher:
+        body.append(config.localized(config.publisher, lang))
+    # The compat32 classes, not EmailMessage: Python 3.11's folding drops the space between two
+    # encoded words of a long Cyrillic subject ("жаңа шығарылым" arrives as "жаңашығарылым").
+    message = MIMEMultipart() if not plan.linked else MIMEText("\n".join(body) + "\n", "plain", "utf-8")
+    if not plan.linked:
+        message.attach(MIMEText("\n".join(body) + "\n", "plain", "utf-8"))
+        for item in plan.files:
+            part = MIMEApplication((folder / item["name"]).read_bytes(), MIME_SUBTYPES[item["format"]])
+            part.add_header("Content-Disposition", "attachment", filename=item["name"])
+            message.attach(part)
+    message["Subject"] = Header(_("%(publication)s — new issue: %(month)s") % names, "utf-8")
+    display, address = parseaddr(delivery.sender)
+    message["From"] = formataddr((display, address), charset="utf-8")
+    message["To"] = ", ".join(plan.partner.emails)
+    message["Date"] = formatdate(usegmt=True)
+    message["Message-ID"] = plan.message_id = make_msgid("bulletin", domain=address.rpartition("@")[2])
+    message["Content-Language"] = lang
+    return message
+
+
+MIME_SUBTYPES = {"pdf": "pdf", "html": "html", "docx": "vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+def connect_smtp(delivery: Delivery, password: str | None) -> smtplib.SMTP:
+    where = f"{delivery.host}:{delivery.port} ({delivery.security})"
+    try:
+        if delivery.security == "ssl":
+            smtp = smtplib.SMTP_SSL(delivery.host, delivery.port, timeout=SMTP_TIMEOUT,
+                                    context=ssl.create_default_context())
+        else:
+            smtp = smtplib.SMTP(delivery.host, delivery.port, timeout=SMTP_TIMEOUT)
+        if delivery.security == "starttls":
+            smtp.starttls(context=ssl.create_default_context())
+        if delivery.user:
+            smtp.login(delivery.user, password)
+    except smtplib.SMTPAuthenticationError as exc:
+        raise DeliveryError(f"the mail server {where} refused the login of {delivery.user}: {exc.smtp_error!r}")
+    except (OSError, smtplib.SMTPException) as exc:
+        raise DeliveryError(f"cannot use the mail server {where}: {exc}")
+    return smtp
+
+
+def send_planned(smtp: smtplib.SMTP, config: Config, plans: list[Plan], month: str, folder: Path, record: dict,
+                 progress: Progress | None) -> None:
+    """Send one by one, recording each before (sending) and after (sent): a crash leaves no doubt unrecorded."""
+    def now() -> str:
+        return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+    queue = [plan for plan in plans if plan.action == SEND]
+    for index, plan in enumerate(queue):
+        partner = plan.partner
+        message = compose_message(config, plan, month, folder)
+        entry = {"status": SENDING, "partner": partner.name, "addresses": partner.emails,
+                 "language": partner.language, "message_id": plan.message_id, "started_at": now(),
+                 "files": [{"name": f["name"], "sha256": f["sha256"], "bytes": f["bytes"],
+                            "sent_as": "link" if plan.linked else "attachment"} for f in plan.files]}
+        record["partners"][partner.name] = entry
+        save_record(folder, record)
+        try:
+            refused = smtp.send_message(message)
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException, smtplib.SMTPNotSupportedError) as exc:
+            # The server answered no: nothing went out, so a later run may send it.
+            del record["partners"][partner.name]
+            save_record(folder, record)
+            plan.outcome, plan.note = FAILED, f"the mail server refused it: {exc}"
+            if progress:
+                progress(plan)
+            continue
+        except (OSError, smtplib.SMTPException) as exc:
+            # The connection broke mid-send: it may have been delivered, so it stays 'sending' (reported).
+            plan.outcome, plan.note = SENDING, f"the connection broke while sending ({exc}); it may have gone out"
+            for rest in queue[index + 1:]:
+                rest.outcome = NOT_ATTEMPTED
+            if progress:
+                progress(plan)
+            return
+        entry.update(status=SENT, sent_at=now())
+        if refused:
+            entry["refused"] = sorted(refused)
+            plan.note = f"refused by the server: {', '.join(sorted(refused))}"
+        save_record(folder, record)
+        plan.outcome = SENT
+        if progress:
+            progress(plan)
+
+
+def describe_plan(plan: Plan, dry_run: bool) -> str:
+    """One line for the terminal: what happened (or would happen) to a partner."""
+    partner = plan.partner
+    who = f"{partner.name} <{', '.join(partner.emails)}> [{partner.language}]"
+    how = "linked" if plan.linked else "attached"
+    files = f"{', '.join(f['name'] for f in plan.files)} {how} ({format_size(sum(f['bytes'] for f in plan.files), 'en')})"
+    if plan.action == SEND:
+        if dry_run:
+            return f"would send: {who}: {files}"
+        text = {SENT: f"sent: {who}: {files}; Message-ID {plan.message_id}",
+                FAILED: f"error: not sent to {who}: {plan.note}",
+                SENDING: f"error: unclear whether it reached {who}: {plan.note}",
+                NOT_ATTEMPTED: f"error: not sent to {who}: the connection to the mail server broke first; "
+                               f"run deliver again"}[plan.outcome]
+        return text + (f" ({plan.note})" if plan.outcome == SENT and plan.note else "")
+    label = {SKIP: "already sent", CHANGED: "warning: already sent", UNCLEAR: "error: unclear", ERROR: "error"}
+    return f"{label[plan.action]}: {who}: {plan.note}" + (f"; Message-ID {plan.message_id}" if plan.action == SKIP
+                                                            else "")
+
+
+def deliver_month(root: Path, month: str, dist: Path | None = None, dry_run: bool = False,
+                  progress: Progress | None = None, environ=None) -> DeliveryResult:
+    """Plan every partner's e-mail for a published month and, unless dry_run, send the ones due."""
+    environ = os.environ if environ is None else environ
+    problems = Problems(root.resolve())
+    config = load_config(root, problems)
+    if problems.errors:
+        raise BulletinError(problems)
+    if config.delivery is None:
+        raise DeliveryError("bulletin.yaml has no 'delivery' section (smtp, from, max_attachment_bytes, link_base)")
+    folder = resolve_dist(config, dist) / month
+    if not (folder / MANIFEST).is_file():
+        raise DeliveryError(f"{month} is not published in {folder.parent}: run bulletin publish {month} first")
+    partners = load_partners(root, config, problems)
+    if problems.errors:
+        raise BulletinError(problems)
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    delivery, password = config.delivery, None
+    if delivery.user:
+        password = environ.get(delivery.password_env)
+        if password is None:
+            message = (f"the environment variable {delivery.password_env} (delivery.smtp.password_env) is not set; "
+                       f"it must hold the password of {delivery.user}")
+            if not dry_run:
+                raise DeliveryError(message)
+    if dry_run:
+        plans = plan_deliveries(partners, manifest, folder, read_record(folder), delivery)
+        notes = [f"note: {message}"] if delivery.user and password is None else []
+        return DeliveryResult(month, plans, problems, True, notes)
+    with lock_dist(folder.parent):
+        record = read_record(folder)
+        plans = plan_deliveries(partners, manifest, folder, record, delivery)
+        if any(plan.action == SEND for plan in plans):
+            smtp = connect_smtp(delivery, password)
+            try:
+                send_planned(smtp, config, plans, month, folder, record, progress)
+            finally:
+                try:
+                    smtp.quit()
+                except (OSError, smtplib.SMTPException):
+                    pass  # the messages are already accepted or recorded; a failed goodbye changes nothing
+    return DeliveryResult(month, plans, problems, False)

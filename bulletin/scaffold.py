@@ -23,6 +23,7 @@ TRANSLIT = {
     "э": "e", "ю": "yu", "я": "ya",
     # Kazakh letters, after the 2021 Latin alphabet without diacritics: readable in a URL.
     "ә": "a", "ғ": "g", "қ": "q", "ң": "ng", "ө": "o", "ұ": "u", "ү": "u", "һ": "h", "і": "i",
+    "№": "",  # "No" after NFKD: noise in a slug
 }
 
 
@@ -37,7 +38,7 @@ def transliterate(text: str) -> str:
             out.append(TRANSLIT[char])
         else:
             decomposed = unicodedata.normalize("NFKD", char)
-            out.append("".join(c for c in decomposed if not unicodedata.combining(c)))
+            out.append("".join(c for c in decomposed if not unicodedata.combining(c)).lower())
     return "".join(out)
 
 

@@ -129,3 +129,29 @@ def test_tagged_accessible_pdf_with_xmp(sample_build):
         assert meta["pdfuaid:part"] == "1"
         links = [a.A.URI for page in pdf.pages for a in page.get("/Annots", []) if "/A" in a and "/URI" in a.A]
     assert "https://example.org/zhana-dala/news/2026-02-16-kasymov" in [str(u) for u in links]
+
+
+def test_no_entry_title_stranded_at_the_bottom_of_a_page(project):
+    """Entries of every length in one rubric: somewhere a title would fall last on a page."""
+    import subprocess
+    from conftest import entry, run
+    words = "Суд рассмотрел жалобу правозащитников и оставил прежнее решение без изменения".split()
+    files = {}
+    for i in range(40):
+        # Bodies from one to nine lines long, so that titles fall at every height on the page.
+        body = " ".join((words * 12)[: 9 + (i * 7) % 80])
+        files[f"content/2026-02/e{i:02d}.ru.md"] = entry(title=f"Заголовок материала номер {i} о деле", body=body,
+                                                         date=f"2026-02-{1 + i % 27:02d}")
+    root = project(files)
+    assert run("build", "--project", root, "--format", "pdf").exit_code == 0
+    out = subprocess.run(["pdftotext", "-layout", str(root / "build/2026-02/bulletin-2026-02-ru.pdf"), "-"],
+                         capture_output=True, check=True).stdout.decode("utf-8")
+    pages = [page for page in out.split("\f")[1:] if ". . . ." not in page]  # not the cover or contents
+    assert len(pages) > 3
+    for page in pages:
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        if len(lines) < 2:
+            continue
+        last = lines[-2]  # the line above the page number
+        assert not last.startswith("Заголовок материала номер"), page[-400:]
+        assert "·" not in last or "2026" not in last  # nor a meta line without its text

@@ -157,11 +157,12 @@ def write_outputs(outputs: dict[Path, bytes]) -> list[Path]:
     for temp, path in staged:
         os.replace(temp, path)
     for folder in {path.parent for _, path in staged}:
-        _fsync_dir(folder)
+        fsync_dir(folder)
     return [path for _, path in staged]
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a rename durable: the folder's entry must reach the disk too."""
     try:
         directory = os.open(folder, os.O_RDONLY)
         try:
@@ -174,26 +175,4 @@ def _fsync_dir(folder: Path) -> None:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write beside the target, fsync, rename: readers see the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except FileNotFoundError:
-            pass
-        raise
-    try:
-        directory = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
-    except OSError:
-        pass
+    write_outputs({path: data})

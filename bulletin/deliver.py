@@ -1,5 +1,4 @@
-"""partners.yaml + a published dist/<MONTH>/ -> one e-mail per partner in its language, files attached
-or linked, each send recorded in dist/<MONTH>/deliveries.json so that no partner gets it twice."""
+"""partners.yaml + a published dist/<MONTH>/ -> one e-mail per partner, each recorded in deliveries.json."""
 
 from __future__ import annotations
 
@@ -172,10 +171,11 @@ def plan_deliveries(partners: list[Partner], manifest: dict, folder: Path, recor
             plan.action, plan.note = ERROR, f"this release has no {partner.language} {', '.join(missing)}"
             continue
         for item in files:
+            path = folder / item["name"]
             if item["name"] not in digests:
-                digests[item["name"]] = hashlib.sha256((folder / item["name"]).read_bytes()).hexdigest()
+                digests[item["name"]] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
             if digests[item["name"]] != item["sha256"]:
-                plan.action, plan.note = ERROR, f"{item['name']} differs from {MANIFEST}: publish again"
+                plan.action, plan.note = ERROR, f"{item['name']} is missing or differs from {MANIFEST}: publish again"
         if plan.action == ERROR:
             continue
         done = record["partners"].get(partner.name)
@@ -310,7 +310,8 @@ def describe_plan(plan: Plan, dry_run: bool) -> str:
     partner = plan.partner
     who = f"{partner.name} <{', '.join(partner.emails)}> [{partner.language}]"
     how = "linked" if plan.linked else "attached"
-    files = f"{', '.join(f['name'] for f in plan.files)} {how} ({format_size(sum(f['bytes'] for f in plan.files), 'en')})"
+    size = format_size(sum(f["bytes"] for f in plan.files), "en")
+    files = f"{', '.join(f['name'] for f in plan.files)} {how} ({size})"
     if plan.action == SEND:
         if dry_run:
             return f"would send: {who}: {files}"

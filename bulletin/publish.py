@@ -1,5 +1,4 @@
-"""A month that passes check --strict -> a release in dist/<MONTH>/ (every language and format,
-SHA256SUMS, manifest.json), swapped in whole, and dist/index.html listing every release."""
+"""A month that passes check --strict -> dist/<MONTH>/ (all outputs, SHA256SUMS, manifest.json) + dist/index.html."""
 
 from __future__ import annotations
 
@@ -25,7 +24,7 @@ from .config import Config, load_config
 from .content import MONTH_RE
 from .locale import BABEL_LOCALES, format_long_date, format_month, load_messages, typeset_text
 from .problems import BulletinError, Problems
-from .render import FORMATS, build_created, find_layout, layouts_dirs, write_atomic
+from .render import FORMATS, build_created, find_layout, fsync_dir, layouts_dirs, write_atomic
 
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
@@ -227,7 +226,7 @@ def swap_into_place(staging: Path, target: Path, dist: Path) -> None:
     if target.exists():
         os.rename(target, staging / PREVIOUS)
     os.rename(staging, target)
-    _fsync_dir(dist)
+    fsync_dir(dist)
     older = target / PREVIOUS / PREVIOUS
     if older.exists():  # only one previous release is kept
         trash = Path(tempfile.mkdtemp(prefix=TRASH.format(month=target.name), dir=dist))
@@ -246,17 +245,6 @@ def recover_interrupted(dist: Path, month: str) -> None:
         shutil.rmtree(trash)
     if (target / PREVIOUS / PREVIOUS).exists():
         shutil.rmtree(target / PREVIOUS / PREVIOUS)
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        handle = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(handle)
-        finally:
-            os.close(handle)
-    except OSError:
-        pass
 
 
 def write_index(dist: Path, config: Config, problems: Problems) -> Path:

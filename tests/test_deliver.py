@@ -125,7 +125,8 @@ def test_each_partner_gets_one_email_in_its_language(site, mailbox):
     assert mails["beta@example.org"]["To"] == "beta@example.org, desk@example.org"
     assert mails["alpha@example.org"].get_body().get_content().startswith("Уважаемые коллеги!")
     assert "Құрметпен,\nСынақ тобы" in mails["beta@example.org"].get_body().get_content()
-    assert "Here is the new issue of “Test Bulletin”: February 2026." in mails["gamma@example.org"].get_body().get_content()
+    assert "Here is the new issue of “Test Bulletin”: February 2026." in \
+        mails["gamma@example.org"].get_body().get_content()
 
     folder = root / "dist" / "2026-02"
     expected = {"alpha@example.org": ["bulletin-2026-02-ru.pdf", "bulletin-2026-02-ru.docx"],

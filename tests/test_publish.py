@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 import bulletin
 from bulletin.content import hash_content
-from conftest import BASE_RUBRICS, entry, make_project, run
+from conftest import BASE_RUBRICS, REPO, entry, make_project, run
 
 CONFIG = """\
 publication:
@@ -59,6 +59,12 @@ def published(tmp_path_factory):
             result = publish(root, month)
             assert result.exit_code == 0, result.output
     return root
+
+
+def fake_render(content, progress, timings) -> dict[str, bytes]:
+    """Stands in for WeasyPrint and pandoc where a test is about files and folders, not their contents."""
+    pdf = b"%PDF-1.7\n1 0 obj << /Type /Pages /Kids [] /Count 1 >> endobj\n%%EOF\n"
+    return {name: pdf if name.endswith(".pdf") else name.encode() for name in OUTPUTS}
 
 
 def sums_of(folder: Path) -> dict[str, str]:
@@ -148,7 +154,18 @@ def test_index_lists_months_newest_first_with_existing_links(published):
     assert 'lang="kk">Қазақ тілі</span>' in html
 
 
-def test_republish_needs_force_and_keeps_one_previous(published, tmp_path):
+def test_index_passes_the_nu_html_checker(published):
+    vnu = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    if not (shutil.which("java") and vnu.is_file()):
+        pytest.skip("Java or vnu-jar is not installed (.ci/run installs both)")
+    done = subprocess.run(["java", "-jar", str(vnu), "--errors-only", "--format", "json",
+                           str(published / "dist" / "index.html")], capture_output=True, text=True, timeout=300)
+    assert json.loads(done.stderr or '{"messages": []}')["messages"] == []
+
+
+def test_republish_needs_force_and_keeps_one_previous(published, tmp_path, monkeypatch):
+    import bulletin.publish as publish_module
+
     root = tmp_path / "project"
     shutil.copytree(published, root)
     folder = root / "dist" / "2026-02"
@@ -167,6 +184,7 @@ def test_republish_needs_force_and_keeps_one_previous(published, tmp_path):
     assert (folder / "deliveries.json").is_file()  # deliver still knows who got the earlier release
     assert ".previous" not in sums_of(folder)
 
+    monkeypatch.setattr(publish_module, "render_release", fake_render)
     assert publish(root, "2026-02", "--force").exit_code == 0
     assert (folder / ".previous" / "manifest.json").read_bytes() == second
     assert not (folder / ".previous" / ".previous").exists()
@@ -179,6 +197,7 @@ def test_interrupted_swap_keeps_the_published_release(published, tmp_path, monke
     shutil.copytree(published, root)
     folder = root / "dist" / "2026-02"
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    monkeypatch.setattr(publish_module, "render_release", fake_render)
     real, calls = os.rename, []
 
     def rename(src, dst):

@@ -14,7 +14,14 @@ $(BIN)/bulletin: pyproject.toml
 build: $(BIN)/bulletin
 	$(BIN)/bulletin build --lang all
 
-test: $(BIN)/bulletin
+# The HTML checkers (vnu-jar, axe-core, playwright-core driving the system's Chromium) come from npm;
+# without npm, Java or Chromium those few tests are skipped with the reason.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the HTML checker tests will be skipped"; fi
+
+test: $(BIN)/bulletin node_modules/.installed
 	$(BIN)/python -m pytest -q
 
 check: $(BIN)/bulletin

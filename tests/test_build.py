@@ -103,3 +103,11 @@ def test_no_temporary_files_left_and_atomic_replace(built):
     assert os.stat(out / "bulletin-2026-02-ru.html").st_ino != inode  # replaced by rename, not rewritten
     assert "Изменённый заголовок" in (out / "bulletin-2026-02-ru.html").read_text(encoding="utf-8")
     assert sorted(p.name for p in out.iterdir()) == ["bulletin-2026-02-ru.docx", "bulletin-2026-02-ru.html"]
+
+
+def test_quiet_and_verbose(built):
+    quiet = run("build", "--project", built, "--format", "html", "-q")
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    verbose = run("build", "--project", built, "--format", "html", "-v")
+    for stage in ("load+validate", "pandoc", "html"):
+        assert stage in verbose.stderr

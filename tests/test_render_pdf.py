@@ -146,6 +146,8 @@ def test_no_entry_title_stranded_at_the_bottom_of_a_page(project):
     assert run("build", "--project", root, "--format", "pdf").exit_code == 0
     out = subprocess.run(["pdftotext", "-layout", str(root / "build/2026-02/bulletin-2026-02-ru.pdf"), "-"],
                          capture_output=True, check=True).stdout.decode("utf-8")
+    pdf = root / "build/2026-02/bulletin-2026-02-ru.pdf"
+    assert pdf.stat().st_size < 1_500_000  # fonts subset once, not per page
     pages = [page for page in out.split("\f")[1:] if ". . . ." not in page]  # not the cover or contents
     assert len(pages) > 3
     for page in pages:

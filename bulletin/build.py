@@ -85,6 +85,8 @@ def load_month_content(root: Path, month: str | None, langs: list[str] | None = 
         return Month(config, "", [], {}, problems)
     entries = load_month(config, month, problems)
     families = link_translations(entries, config, problems)
+    from .render.pdf import report_uncovered
+    report_uncovered(entries, config, problems)
     result = Month(config, month, entries, families, problems)
     if timings is not None:
         timings["load+validate"] = time.perf_counter() - started

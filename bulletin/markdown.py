@@ -273,6 +273,8 @@ def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
 
 def sanitize_html(html: str, entry: Entry, problems: Problems, raw_html: str = "") -> str:
     """Strip scripts, frames, handlers, inline styles and unsafe URLs from an entry's HTML (nh3)."""
+    # pandoc aligns table columns with inline styles, which the sanitiser drops: keep them as classes.
+    html = re.sub(r'style="text-align: (left|right|center);"', r'class="align-\1"', html)
     clean = nh3.clean(html, tags=ALLOWED_TAGS, clean_content_tags=DROPPED_WITH_CONTENT,
                       attributes=ALLOWED_ATTRIBUTES, attribute_filter=_filter_attribute,
                       url_schemes={"http", "https", "mailto", ASSET_SCHEME.rstrip(":")},

@@ -13,8 +13,8 @@ RUBRIC_ORDER = ["Прогресс?", "Политзаключенные",
                 "Положение правозащитников, гражданских активистов, профсоюзных деятелей и блогеров",
                 "Свобода слова, получения и распространения информации", "Право на свободу мирных собраний"]
 PROJECT_FONTS = {"PT-Serif", "PT-Serif-Bold", "PT-Serif-Italic", "PT-Serif-BoldItalic", "PT-Sans", "PT-Sans-Bold",
-                 "PT-Sans-Italic", "PT-Sans-BoldItalic", "NotoSerif-Regular", "NotoSans-Regular",
-                 "NotoSerif", "NotoSans"}
+                 "PT-Sans-Italic", "PT-Sans-BoldItalic", "Noto-Serif", "Noto-Sans", "Noto-Sans-Math",
+                 "Noto-Sans-Symbols2"}
 
 
 def test_every_title_appears_and_drafts_do_not(sample_build, sample_titles):

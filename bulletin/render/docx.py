@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 import json
@@ -9,7 +10,7 @@ import re
 import zipfile
 
 from ..locale import LANGUAGE_TAGS
-from ..markdown import run_pandoc, shift_headings
+from ..markdown import ASSET_SCHEME, run_pandoc, shift_headings
 from . import View, find_layout
 
 API_VERSION = [1, 23, 1]
@@ -42,6 +43,16 @@ def _header(level: int, ident: str, text: str) -> dict:
     return {"t": "Header", "c": [level, [ident, [], []], inlines(text)]}
 
 
+def embed_images(blocks: list, assets: list) -> list:
+    """Asset placeholders -> data: URIs, which pandoc embeds without reading any file (it runs sandboxed)."""
+    text = json.dumps(blocks, ensure_ascii=False)
+
+    def replace(match: re.Match) -> str:
+        asset = assets[int(match.group(1))]
+        return f"data:{asset.mime};base64," + base64.b64encode(asset.path.read_bytes()).decode("ascii")
+    return json.loads(re.sub(re.escape(ASSET_SCHEME) + r"(\d+)", replace, text)) if assets else blocks
+
+
 def build_document(view: View) -> dict:
     _ = view.messages.gettext
     blocks: list = []
@@ -59,7 +70,7 @@ def build_document(view: View) -> dict:
                 part.append(_styled(NOTE_STYLE, inlines(_("Not yet translated: shown in the original language.")),
                                     LANGUAGE_TAGS[view.lang]))
             if entry.body is not None:
-                part.extend(shift_headings(entry.body.blocks, 3))
+                part.extend(embed_images(shift_headings(entry.body.blocks, 3), entry.body.assets))
             if entry.source:
                 link = {"t": "Link", "c": [["", [], []], [{"t": "Str", "c": entry.source_text}], [entry.source, ""]]}
                 part.append(_styled(SOURCE_STYLE, inlines(_("Source:")) + [{"t": "Space"}, link],

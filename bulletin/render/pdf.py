@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import multiprocessing
 import os
 import tempfile
 import traceback
+import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -26,6 +28,35 @@ FONTS_CONF = """<?xml version="1.0"?>
 
 class PdfError(Exception):
     pass
+
+
+@functools.lru_cache(maxsize=4)
+def font_coverage(folder: Path) -> frozenset[int]:
+    """Every code point some font in the folder has a glyph for."""
+    from fontTools.ttLib import TTFont
+
+    points: set[int] = set()
+    for path in sorted(folder.glob("*.[ot]tf")):
+        with TTFont(path, lazy=True) as font:
+            points.update(font.getBestCmap() or {})
+    return frozenset(points)
+
+
+def report_uncovered(entries, config: Config, problems) -> None:
+    """Warn, with file and line, about characters no project font has: they would print as boxes."""
+    covered = font_coverage(fonts_dir(config).resolve())
+    for entry in entries:
+        if entry.draft:
+            continue
+        text = entry.path.read_text(encoding="utf-8-sig", errors="replace").replace("\r\n", "\n")
+        missing = sorted({c for c in entry.title + entry.body + " ".join(entry.authors) + (entry.outlet or "")
+                          if ord(c) not in covered and not c.isspace()
+                          and unicodedata.category(c) not in ("Cf", "Cc", "Mn")})
+        if missing:
+            line = text[:text.find(missing[0])].count("\n") + 1 if missing[0] in text else entry.body_line
+            shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in missing[:8])
+            problems.warning(entry.path, line, f"no font in fonts/ has {shown}: the PDF would show boxes; "
+                                               "replace the characters or add a font that covers them")
 
 
 def allowed_roots(config: Config) -> list[Path]:

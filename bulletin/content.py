@@ -17,6 +17,12 @@ ENTRY_RE = re.compile(r"^(?P<slug>[a-z0-9][a-z0-9-]*)\.(?P<lang>[a-z]{2})\.md$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 MAX_TITLE = 200
+MAX_BRACKETS = 8
+_MARKER = re.compile(r">|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])")
+_CONTAINERS = re.compile(r"(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])))*")
+_RULE = re.compile(r"[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*")
+_BRACKETS = re.compile(r"\\.|[\[\]]")
+_SIMPLE_TABLE_RULE = re.compile(r"-+(?:[ \t]+-+)+[ \t]*")
 
 KEYS = {
     "title": "the entry's headline, as printed",
@@ -199,17 +205,31 @@ def _read_fields(entry: Entry, config: Config, problems: Problems, is_source: bo
 def check_structure(body: str, first_line: int, path: Path, config: Config, problems: Problems) -> bool:
     """Refuse, before pandoc sees it, Markdown that would take minutes to lay out or overflow recursion."""
     depth_limit, columns_limit = config.limits["nesting"], config.limits["table_columns"]
+    brackets = 0
     for number, line in enumerate(body.split("\n"), start=first_line):
         stripped = line.lstrip()
-        depth = len(stripped) - len(stripped.lstrip("> \t").lstrip()) and stripped[:len(stripped) - len(
-            stripped.lstrip("> \t"))].count(">")
+        # '> - > 1. x' opens a container per marker, on one line as well as by indentation
+        prefix = _CONTAINERS.match(line).end()
+        depth = 0 if _RULE.fullmatch(line) else len(_MARKER.findall(line[:prefix + 1]))
         indent = (len(line) - len(stripped)) // 2
         if depth > depth_limit or (indent > 2 * depth_limit and re.match(r"([-*+]|\d+[.)])\s", stripped)):
             problems.error(path, number, f"blockquotes or lists nested more than {depth_limit} deep "
                                          f"(limit: limits.nesting in bulletin.yaml)")
             return False
-        columns = stripped.count("|") - 1 if stripped.startswith("|") else stripped.count("+") - 1 \
-            if stripped.startswith("+-") else 0
+        # pandoc's time grows exponentially with nested [ ] (links, spans), also across a paragraph's lines
+        brackets = 0 if not stripped else brackets
+        for char in _BRACKETS.findall(line):  # escapes (\\[, \\\\) match as two characters and count nothing
+            brackets = brackets + 1 if char == "[" else max(0, brackets - 1) if char == "]" else brackets
+            if brackets > MAX_BRACKETS:
+                problems.error(path, number, f"square brackets nested more than {MAX_BRACKETS} deep "
+                                             f"(write a literal bracket as \\[)")
+                return False
+        pipes = stripped.count("|")  # pipe tables need no outer pipes: a|b|c is three columns
+        columns = pipes + 1 - stripped.startswith("|") - stripped.rstrip().endswith("|") if pipes else 0
+        if stripped.startswith("+-"):
+            columns = max(columns, stripped.count("+") - 1)
+        elif _SIMPLE_TABLE_RULE.fullmatch(stripped):
+            columns = max(columns, len(stripped.split()))
         if columns > columns_limit:
             problems.error(path, number, f"table with {columns} columns, over the limit of "
                                          f"{columns_limit} (limits.table_columns in bulletin.yaml)")
@@ -226,6 +246,11 @@ def load_entry(path: Path, month: str, config: Config, problems: Problems) -> En
     slug, lang = match["slug"], match["lang"]
     if lang not in config.languages:
         problems.error(path, 1, f"unknown language '{lang}' (configured: {', '.join(config.languages)})")
+        return None
+    try:  # a symbolic link may not pull a file from outside the project into the bulletin
+        path.resolve().relative_to(config.content_dir.resolve())
+    except (ValueError, OSError):
+        problems.error(path, 1, "is a symbolic link to a file outside content/; copy the file in instead")
         return None
     limit = config.limits["front_matter_bytes"] + config.limits["body_bytes"]
     text = read_text(path, problems, max_bytes=limit)

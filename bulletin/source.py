@@ -11,6 +11,7 @@ import yaml
 from .problems import Problems
 
 UTF8_BOM = b"\xef\xbb\xbf"
+MAX_YAML_DEPTH = 50
 FIX_HINT = "convert it to UTF-8 with: bulletin fix-encoding {path}"
 
 _BOOL = "tag:yaml.org,2002:bool"
@@ -57,11 +58,24 @@ def line_at(data: bytes | str, offset: int) -> int:
     return data[:offset].count(b"\n" if isinstance(data, bytes) else "\n") + 1
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when NUL bytes sit (almost) only at odd or only at even offsets.
+
+    Russian and Kazakh letters are U+04xx, so their UTF-16 has no NUL byte at all: only the spaces, digits and
+    punctuation do, which is why counting all NULs against the length is not enough.
+    """
+    units = len(data) // 2
+    even, odd = data[0:units * 2:2].count(0), data[1:units * 2:2].count(0)
+    if units < 2 or max(even, odd) * 10 < units or min(even, odd) * 20 > max(even, odd):
+        return None
+    return "utf-16-le" if odd > even else "utf-16-be"
+
+
 def detect_encoding(data: bytes) -> str | None:
     """Name a non-UTF-8 encoding an office tool may have saved, or None."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "UTF-16"
-    if len(data) >= 4 and data.count(b"\x00") >= len(data) // 4 and (data[1:2] == b"\x00" or data[0:1] == b"\x00"):
+    if _utf16_without_bom(data):
         return "UTF-16 (without BOM)"
     try:
         data.decode("utf-8")
@@ -108,6 +122,12 @@ def read_text(path: Path, problems: Problems, max_bytes: int | None = None) -> s
         if path.is_dir():
             problems.error(path, 0, "is a directory, not a file")
             return None
+        if path.exists() and not path.is_file():  # a pipe would block the build forever, a device never ends
+            problems.error(path, 0, "is not a regular file (a pipe, socket or device)")
+            return None
+        if max_bytes is not None and path.stat().st_size > max_bytes:  # refused before it is read into memory
+            problems.error(path, 1, f"file is {path.stat().st_size} bytes, over the limit of {max_bytes}")
+            return None
         data = path.read_bytes()
     except OSError as exc:
         problems.error(path, 0, f"cannot read: {exc.strerror or exc}")
@@ -131,10 +151,17 @@ def _describe_yaml_error(exc: yaml.MarkedYAMLError) -> str:
 def load_yaml(text: str, path: Path, problems: Problems, first_line: int = 1) -> YamlDoc | None:
     """Parse one YAML document; anchors/aliases and duplicate keys are refused with their lines."""
     try:
+        depth = 0
         for event in yaml.parse(text, Loader=DataLoader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 problems.error(path, event.start_mark.line + first_line,
                                "YAML anchors and aliases (& and *) are not allowed")
+                return None
+            # the parser is iterative but the composer recurses: refuse deep nesting before composing
+            depth += isinstance(event, yaml.CollectionStartEvent) - isinstance(event, yaml.CollectionEndEvent)
+            if depth > MAX_YAML_DEPTH:
+                problems.error(path, event.start_mark.line + first_line,
+                               f"YAML nested more than {MAX_YAML_DEPTH} levels deep")
                 return None
         loader = DataLoader(text)
         try:
@@ -151,6 +178,9 @@ def load_yaml(text: str, path: Path, problems: Problems, first_line: int = 1) ->
         return None
     except yaml.YAMLError as exc:
         problems.error(path, first_line, f"malformed YAML: {exc}")
+        return None
+    except ValueError as exc:  # int() refuses numbers of more than 4300 digits
+        problems.error(path, first_line, f"malformed YAML: a value cannot be read ({str(exc).split(':')[0]})")
         return None
     return doc
 
@@ -193,7 +223,7 @@ def fix_encoding(path: Path) -> tuple[str, Path] | None:
         except UnicodeDecodeError:
             raise EncodingError(f"{path}: neither UTF-8, UTF-16 nor Windows-1251; convert it by hand")
     codec = "cp1251" if encoding == "Windows-1251" else "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) \
-        else ("utf-16-le" if data[1:2] == b"\x00" else "utf-16-be")
+        else _utf16_without_bom(data)
     try:
         text = data.decode(codec)
     except UnicodeDecodeError as exc:

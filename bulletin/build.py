@@ -11,7 +11,7 @@ from .collection import Bulletin, Family, assemble_bulletin, link_translations
 from .config import Config, load_config
 from .content import Entry, list_months, load_month
 from .locale import Messages, load_messages, report_missing
-from .markdown import Converted, Converter, PandocError
+from .markdown import Converter, PandocError
 from .problems import BulletinError, Problems
 from .render import FORMATS, layouts_dirs, make_view, write_outputs
 

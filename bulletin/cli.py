@@ -299,7 +299,6 @@ def translations(month, langs, project, as_json, stamp):
 
     from .build import load_month_content
     from .collection import report_translations
-    from .config import load_config
     from .locale import catalog_completeness
     from .render import layouts_dirs
     from .scaffold import stamp_translation

@@ -37,10 +37,12 @@ class Problems:
     def where(self, path: Path | str) -> str:
         path = Path(path)
         if self.root is not None:
-            try:
-                return path.resolve().relative_to(self.root.resolve()).as_posix()
-            except ValueError:
-                pass
+            # The path as the editor knows it first (a symlink keeps its own name), then the real one.
+            for candidate, root in ((path.absolute(), self.root.absolute()), (path.resolve(), self.root.resolve())):
+                try:
+                    return candidate.relative_to(root).as_posix()
+                except ValueError:
+                    pass
         return path.as_posix()
 
     def add(self, level: str, path: Path | str, line: int, message: str) -> None:

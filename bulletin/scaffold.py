@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 
 from .config import Config
-from .content import Entry, hash_content
+from .content import Entry
 from .render import find_layout
 
 MAX_SLUG = 60

@@ -88,7 +88,6 @@ def test_bad_file_name(project):
 
 
 def test_duplicate_source_is_a_warning_naming_both(project):
-    url = "source: https://example.org/news/1"
     root = project({f"{M}a.ru.md": entry(source="https://example.org/news/1"),
                     f"{M}b.ru.md": entry(title="Другой", source="http://www.example.org/news/1/")})
     result = run("check", "--project", root)

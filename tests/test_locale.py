@@ -63,4 +63,4 @@ def test_typography_in_bodies(project):
     html = (root / "build" / "2026-02" / "bulletin-2026-02-ru.html").read_text(encoding="utf-8")
     assert "«нет»" in html and "“нет”" not in html
     assert "„внутренние“" in html
-    assert f"и&nbsp;ушёл&nbsp;— к&nbsp;5&nbsp;часам" in html or f"и{NB}ушёл{NB}— к{NB}5{NB}часам" in html
+    assert "и&nbsp;ушёл&nbsp;— к&nbsp;5&nbsp;часам" in html or f"и{NB}ушёл{NB}— к{NB}5{NB}часам" in html

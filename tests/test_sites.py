@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import SITES, run
-from pdftext import normalize, pdf_fonts, pdf_text
+from pdftext import pdf_fonts, pdf_text
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,6 +141,8 @@ def write_outputs(outputs: dict[Path, bytes]) -> list[Path]:
     try:
         for path, data in outputs.items():
             path.parent.mkdir(parents=True, exist_ok=True)
+            for stale in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):  # left by a killed build
+                stale.unlink(missing_ok=True)
             handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             staged.append((temp, path))
             with os.fdopen(handle, "wb") as stream:
@@ -159,6 +162,10 @@ def write_outputs(outputs: dict[Path, bytes]) -> list[Path]:
     for folder in {path.parent for _, path in staged}:
         fsync_dir(folder)
     return [path for _, path in staged]
+
+
+def glob_escape(name: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", name)
 
 
 def fsync_dir(folder: Path) -> None:

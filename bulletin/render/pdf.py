@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import multiprocessing
@@ -89,6 +90,22 @@ def make_fetcher(config: Config, refused: list[str]):
     return ProjectFetcher()
 
 
+@contextlib.contextmanager
+def _font_cache():
+    """fontconfig's cache of the project fonts: kept in the user's cache folder (fast, nothing left in /tmp),
+    or in a temporary folder removed afterwards when that is not writable."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bulletin" / "fontconfig"
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        if os.access(base, os.W_OK):
+            yield base
+            return
+    except OSError:
+        pass
+    with tempfile.TemporaryDirectory(prefix="bulletin-fc-") as folder:
+        yield Path(folder)
+
+
 def font_configuration(folder: Path, cache: Path):
     """A fontconfig that sees only the committed fonts: no system font can slip in as a fallback."""
     from weasyprint.text.fonts import FontConfiguration
@@ -146,9 +163,9 @@ def html_to_pdf(html: str, config: Config, variant: str | None = None,
                "custom_metadata": False, "optimize_images": True}
     if options["pdf_variant"] and options["pdf_variant"].startswith("pdf/ua"):
         options["pdf_tags"] = True
-    with tempfile.TemporaryDirectory(prefix="bulletin-fc-") as cache:
+    with _font_cache() as cache:
         try:
-            rendered = document.render(font_config=font_configuration(fonts_dir(config), Path(cache)), **options)
+            rendered = document.render(font_config=font_configuration(fonts_dir(config), cache), **options)
             if xmp:
                 _with_xmp(rendered.metadata, xmp)
             pdf = rendered.write_pdf(**options)
@@ -157,14 +174,24 @@ def html_to_pdf(html: str, config: Config, variant: str | None = None,
     return pdf, refused
 
 
-def _child(html: str, config: Config, variant: str | None, xmp: dict, target: str, pipe) -> None:
+def _die_with_parent() -> None:
+    """Linux: the renderer is killed with the build, so a SIGKILLed build leaves no orphan working on."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _child(html: str, config: Config, variant: str | None, xmp: dict, pipe) -> None:
+    _die_with_parent()
     try:
         pdf, refused = html_to_pdf(html, config, variant, xmp)
-        if not refused:
-            Path(target).write_bytes(pdf)
-        pipe.send(("ok", refused))
+        pipe.send(("ok", refused, b"" if refused else pdf))
     except BaseException:  # report anything to the parent rather than die silently
-        pipe.send(("error", [traceback.format_exc(limit=3)]))
+        pipe.send(("error", [traceback.format_exc(limit=3)], b""))
     finally:
         pipe.close()
 
@@ -176,24 +203,23 @@ def render_pdf(view: View, timeout: int, variant: str | None = None) -> bytes:
            "coverage": f"{view.month} ({view.month_title})"}
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    with tempfile.TemporaryDirectory(prefix="bulletin-pdf-") as folder:
-        target = os.path.join(folder, "out.pdf")
-        process = context.Process(target=_child, args=(html, view.config, variant, xmp, target, sender), daemon=True)
-        process.start()
-        sender.close()
-        try:
-            if not receiver.poll(timeout):
-                raise PdfError(f"the PDF layout did not finish within {timeout} s "
-                               f"(limit: timeouts.pdf in bulletin.yaml)")
-            status, messages = receiver.recv()
-        except EOFError:
-            raise PdfError("the PDF renderer stopped unexpectedly")
-        finally:
-            if process.is_alive():
-                process.kill()
-            process.join()
-        if status != "ok":
-            raise PdfError("the PDF renderer failed:\n" + "\n".join(messages))
-        if messages:
-            raise PdfError("; ".join(messages))
-        return Path(target).read_bytes()
+    process = context.Process(target=_child, args=(html, view.config, variant, xmp, sender), daemon=True)
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise PdfError(f"the PDF layout did not finish within {timeout} s "
+                           f"(limit: timeouts.pdf in bulletin.yaml)")
+        status, messages, pdf = receiver.recv()
+    except EOFError:
+        raise PdfError("the PDF renderer stopped unexpectedly")
+    finally:
+        receiver.close()
+        if process.is_alive():
+            process.kill()
+        process.join()
+    if status != "ok":
+        raise PdfError("the PDF renderer failed:\n" + "\n".join(messages))
+    if messages:
+        raise PdfError("; ".join(messages))
+    return pdf

@@ -173,6 +173,10 @@ class _Checker:
     def _image(self, url: str) -> Asset | None:
         line = _line_of(self.entry, re.escape(url[:40])) if url else self.entry.body_line
         where = self.problems.where(self.entry.path)
+        if url.strip().lower().startswith("file:"):
+            self.problems.error(self.entry.path, line, f"image '{url[:80]}' is refused: images must be files in "
+                                                       f"the entry's folder, linked by a relative path")
+            return None
         if re.match(r"^[a-z][a-z0-9+.-]*:", url.strip().lower()) or url.startswith("//"):
             self.problems.error(self.entry.path, line,
                                 f"image '{url[:80]}' is not fetched: builds never use the network "

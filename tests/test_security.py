@@ -178,7 +178,6 @@ def _leak_cases(out: Path) -> list[tuple[str, str, dict, str]]:
     def cut(ref: str) -> str:  # messages quote at most 80 characters of a reference
         return ref[:80]
     up = "../../../outside"  # from content/2026-02/ of tmp_path/project to tmp_path/outside
-    where = "download it into content/2026-02/ and link it by file name"
     unsafe = "warning: unsafe HTML removed from the entry (scripts, frames, event handlers, inline styles or unsafe links)"
     return [
         ("image-dotdot", f"![x]({up}/secret.txt)", {}, f"7: error: image '{up}/secret.txt' is outside the project's content/"),
@@ -186,7 +185,8 @@ def _leak_cases(out: Path) -> list[tuple[str, str, dict, str]]:
          "7: error: image '../../../../../../../../etc/passwd' is outside the project's content/"),
         ("image-absolute", f"![x]({out}/secret.png)", {}, f"7: error: image '{cut(f'{out}/secret.png')}' is outside the project's content/"),
         ("image-file-url", f"![x](file://{out}/secret.png)", {},
-         f"7: error: image '{cut(f'file://{out}/secret.png')}' is not fetched: builds never use the network ({where})"),
+         f"7: error: image '{cut(f'file://{out}/secret.png')}' is refused: images must be files in the entry's folder, "
+         "linked by a relative path"),
         ("image-dev-urandom", "![x](/dev/urandom)", {}, "7: error: image '/dev/urandom' is outside the project's content/"),
         ("image-in-project-not-content", "![x](../../bulletin.yaml)", {},
          "7: error: image '../../bulletin.yaml' is outside the project's content/"),
@@ -1007,7 +1007,7 @@ BATTERY = [
     ("image-etc-passwd", X, entry(body="![x](../../../../../../../../etc/passwd)"),
      f"{X}:7: error: image '../../../../../../../../etc/passwd' is outside the project's content/"),
     ("image-file-url", X, entry(body="![x](file:///etc/passwd)"),
-     f"{X}:7: error: image 'file:///etc/passwd' is not fetched: builds never use the network"),
+     f"{X}:7: error: image 'file:///etc/passwd' is refused: images must be files in the entry's folder"),
     ("image-dev-urandom", X, entry(body="![x](/dev/urandom)"),
      f"{X}:7: error: image '/dev/urandom' is outside the project's content/"),
     ("image-remote", X, entry(body="![x](https://example.com/a.png)"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import re
 
 import jinja2
@@ -14,12 +15,18 @@ from . import View, find_layout, layouts_dirs
 TEMPLATE = "bulletin.html.j2"
 
 
-def make_environment(view: View) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in layouts_dirs(view.config)]),
+@functools.lru_cache(maxsize=8)
+def _environment(folders: tuple[str, ...]) -> jinja2.Environment:
+    # Kept between builds so `serve` does not recompile templates; auto_reload notices edited layouts.
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(list(folders)), auto_reload=True,
         autoescape=True,  # every template, whatever its name: entry text is data, never markup
         extensions=["jinja2.ext.i18n"], undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True)
+
+
+def make_environment(view: View) -> jinja2.Environment:
+    env = _environment(tuple(str(d) for d in layouts_dirs(view.config)))
     env.filters["plain"] = lambda text: str(text).replace("\u00a0", " ").replace("\u00ad", "")
     env.install_gettext_callables(view.messages.gettext, view.messages.ngettext, newstyle=True)
     return env

@@ -49,11 +49,11 @@ def report_uncovered(entries, config: Config, problems) -> None:
     for entry in entries:
         if entry.draft:
             continue
-        text = entry.path.read_text(encoding="utf-8-sig", errors="replace").replace("\r\n", "\n")
-        missing = sorted({c for c in entry.title + entry.body + " ".join(entry.authors) + (entry.outlet or "")
-                          if ord(c) not in covered and not c.isspace()
-                          and unicodedata.category(c) not in ("Cf", "Cc", "Mn")})
+        used = set(entry.title + entry.body + " ".join(entry.authors) + (entry.outlet or ""))
+        missing = sorted(c for c in used if ord(c) not in covered and not c.isspace()
+                         and unicodedata.category(c) not in ("Cf", "Cc", "Mn"))
         if missing:
+            text = entry.path.read_text(encoding="utf-8-sig", errors="replace").replace("\r\n", "\n")
             line = text[:text.find(missing[0])].count("\n") + 1 if missing[0] in text else entry.body_line
             shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in missing[:8])
             problems.warning(entry.path, line, f"no font in fonts/ has {shown}: the PDF would show boxes; "

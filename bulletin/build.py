@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .collection import Bulletin, Family, assemble_bulletin, link_translations
+from .collection import Bulletin, Family, assemble_bulletin, link_translations, report_empty
 from .config import Config, load_config
 from .content import Entry, list_months, load_month
 from .locale import Messages, load_messages, report_missing
@@ -157,6 +157,9 @@ def build_month(root: Path, month: str | None = None, langs: str | None = None, 
     lang_list = parse_languages(langs, config)
     format_list = parse_formats(formats)
     content = load_month_content(root, month, lang_list, converter, timings)
+    for lang in lang_list:  # publish has its own rule for this: translation coverage thresholds
+        if lang in content.bulletins:
+            report_empty(content.bulletins[lang], content.problems)
     if content.problems.fatal(strict):
         raise BulletinError(content.problems)
     out_dir = (out_dir or config.root / "build").resolve()

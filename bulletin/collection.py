@@ -154,6 +154,14 @@ def assemble_bulletin(config: Config, month: str, lang: str, families: dict[str,
     return bulletin
 
 
+def report_empty(bulletin: Bulletin, problems: Problems) -> None:
+    """Warn before rendering a bulletin that would be nothing but a list of untranslated titles."""
+    if not bulletin.sections and bulletin.untranslated:
+        problems.warning(bulletin.config.config_path, 0,
+                         f"the '{bulletin.lang}' bulletin of {bulletin.month} has no entries: all "
+                         f"{len(bulletin.untranslated)} are untranslated and the '{bulletin.lang}' policy is omit")
+
+
 def report_translations(families: dict[str, Family], config: Config, langs: list[str] | None = None) -> dict:
     """Status of every entry in every language, and counts per language (drafts left out)."""
     langs = langs or [lang for lang in config.languages if lang != config.default_language]

@@ -105,3 +105,12 @@ def test_lang_all_builds_every_language(month):
     assert result.exit_code == 0
     names = sorted(p.name for p in (month / "build" / "2026-02").iterdir())
     assert names == ["bulletin-2026-02-en.html", "bulletin-2026-02-kk.html", "bulletin-2026-02-ru.html"]
+
+
+def test_building_an_untranslated_language_warns(project):
+    root = project({f"{M}one.ru.md": entry(title="Первый")})
+    result = run("build", "--project", root, "--lang", "kk", "--format", "html")
+    assert result.exit_code == 0
+    assert ("bulletin.yaml: warning: the 'kk' bulletin of 2026-02 has no entries: all 1 are untranslated and "
+            "the 'kk' policy is omit") in result.output
+    assert run("check", "--project", root, "--strict").exit_code == 0  # a fresh month is not an error

@@ -115,6 +115,22 @@ def _walk(node, visit):
     return node
 
 
+# What makes a renderer fetch a file: images, stylesheets, attachments (<link>), media, CSS url() and
+# @import. (Scripts, frames and objects are not fetched by WeasyPrint; the sanitiser removes them.)
+_FETCHING_TAG = re.compile(r"<(?:img|image|link|source|video|audio|input|track|picture)\b([^>]*)>?", re.IGNORECASE)
+_FETCHING_ATTRIBUTE = re.compile(r"""\s(?:src|srcset|href|xlink:href|poster)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""",
+                                 re.IGNORECASE)
+_CSS_REFERENCE = re.compile(r"""url\(\s*("[^"]*"|'[^']*'|[^)]*)\)|@import\s+("[^"]*"|'[^']*')""", re.IGNORECASE)
+
+
+def find_raw_references(html: str) -> list[str]:
+    refs = [m for tag in _FETCHING_TAG.finditer(html) for m in _FETCHING_ATTRIBUTE.findall(tag.group(1))]
+    refs += [a or b for a, b in _CSS_REFERENCE.findall(html)]
+    # srcset lists "url 2x, url 1x": each URL counts
+    return [part.strip().split()[0] if part.strip() else "" for ref in refs
+            for part in ref.strip().strip("'\"").split(",")]
+
+
 class _Checker:
     """Checks and rewrites one entry's AST: typography, heading levels, ids, links, images, raw blocks."""
 
@@ -131,6 +147,7 @@ class _Checker:
             fmt = node["c"][0].lower()
             if fmt == "html":
                 self.raw_html.append(node["c"][1])
+                self._raw_references(node["c"][1])
             else:
                 self.problems.error(self.entry.path, _line_of(self.entry, r"\{=" + re.escape(fmt)),
                                     f"raw '{fmt}' block is not allowed in entries")
@@ -152,6 +169,20 @@ class _Checker:
             self.assets.append(asset)
             return {"t": "Image", "c": [attr, inlines, [f"{ASSET_SCHEME}{len(self.assets) - 1}", title]]}
         return node
+
+    def _raw_references(self, html: str) -> None:
+        """Raw HTML that would pull in a file or a URL (img src, link href, url(), @import…) is refused
+        when it points outside content/ or off the machine; what stays inside is dropped by the sanitiser."""
+        for ref in find_raw_references(html):
+            ref = ref.strip("'\"")
+            lowered = ref.lower()
+            if not ref or lowered.startswith(("#", "data:", "mailto:", "javascript:", "vbscript:")):
+                continue
+            remote = bool(re.match(r"^[a-z][a-z0-9+.-]*:", lowered)) or ref.startswith("//")
+            if remote or not _inside(self.entry.path.parent / ref, self.root / "content"):
+                where = "off this machine" if remote and not lowered.startswith("file:") else "outside content/"
+                self.problems.error(self.entry.path, _line_of(self.entry, re.escape(ref[:40])),
+                                    f"raw HTML refers to '{ref[:80]}', {where}: it is never fetched or embedded")
 
     def _link_ok(self, url: str) -> bool:
         lowered = url.strip().lower()
@@ -211,6 +242,9 @@ def _inside(path: Path, folder: Path) -> bool:
 def prepare_blocks(blocks: list, entry: Entry, lang: str, problems: Problems, root: Path) -> tuple[list, list, str]:
     """Checked and typeset blocks, the entry's images, and the raw HTML it contains (to warn about)."""
     checker = _Checker(entry, lang, problems, root)
+    # Inside a paragraph pandoc keeps only the <style> tags as raw HTML, the CSS between them is text.
+    for css in re.findall(r"<style\b[^>]*>(.*?)</style\s*>", entry.body, re.IGNORECASE | re.DOTALL):
+        checker._raw_references(css)
     blocks = _walk(blocks, checker)
     return blocks, checker.assets, "".join(checker.raw_html)
 

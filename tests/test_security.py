@@ -199,16 +199,16 @@ def _leak_cases(out: Path) -> list[tuple[str, str, dict, str]]:
         ("link-dotdot", f"[x]({up}/secret.txt)", {}, f"7: warning: link '{up}/secret.txt' removed: it points outside content/"),
         ("link-file-url", f"[x](file://{out}/secret.txt)", {},
          f"7: warning: link '{cut(f'file://{out}/secret.txt')}' removed: only http(s), mailto and relative links are allowed"),
-        ("raw-img-file", f'<img src="file://{out}/secret.png">', {}, f"7: {unsafe}"),
-        ("raw-img-dotdot", f'<img src="{up}/secret.png">', {}, f"7: {unsafe}"),
-        ("raw-link-attachment", f'<link rel="attachment" href="file://{out}/secret.txt">', {}, f"7: {unsafe}"),
+        ("raw-img-file", f'<img src="file://{out}/secret.png">', {}, f"7: error: raw HTML refers to '{cut(f'file://{out}/secret.png')}', outside content/: it is never fetched or embedded"),
+        ("raw-img-dotdot", f'<img src="{up}/secret.png">', {}, f"7: error: raw HTML refers to '{cut(f'{up}/secret.png')}', outside content/: it is never fetched or embedded"),
+        ("raw-link-attachment", f'<link rel="attachment" href="file://{out}/secret.txt">', {}, f"7: error: raw HTML refers to '{cut(f'file://{out}/secret.txt')}', outside content/: it is never fetched or embedded"),
         ("raw-a-attachment-file", f'<a rel="attachment" href="file://{out}/secret.txt">x</a>', {}, f"7: {unsafe}"),
-        ("raw-style-import", f'<style>@import url("file://{out}/secret.css");</style>', {}, f"7: {unsafe}"),
-        ("raw-inline-style-url", f'<p style="background: url(file://{out}/secret.png)">x</p>', {}, f"7: {unsafe}"),
+        ("raw-style-import", f'<style>@import url("file://{out}/secret.css");</style>', {}, f"7: error: raw HTML refers to '{cut(f'file://{out}/secret.css')}', outside content/: it is never fetched or embedded"),
+        ("raw-inline-style-url", f'<p style="background: url(file://{out}/secret.png)">x</p>', {}, f"7: error: raw HTML refers to '{cut(f'file://{out}/secret.png')}', outside content/: it is never fetched or embedded"),
         ("raw-object", f'<object data="file://{out}/secret.txt"></object>', {}, f"7: {unsafe}"),
         ("raw-iframe", f'<iframe src="file://{out}/secret.txt"></iframe>', {}, f"7: {unsafe}"),
-        ("raw-svg-image", f'<svg><image href="file://{out}/secret.png"/></svg>', {}, f"7: {unsafe}"),
-        ("raw-html-block", f'```{{=html}}\n<img src="file://{out}/secret.png">\n```', {}, f"7: {unsafe}"),
+        ("raw-svg-image", f'<svg><image href="file://{out}/secret.png"/></svg>', {}, f"7: error: raw HTML refers to '{cut(f'file://{out}/secret.png')}', outside content/: it is never fetched or embedded"),
+        ("raw-html-block", f'```{{=html}}\n<img src="file://{out}/secret.png">\n```', {}, f"8: error: raw HTML refers to '{cut(f'file://{out}/secret.png')}', outside content/: it is never fetched or embedded"),
     ]
 
 
@@ -409,6 +409,19 @@ def test_build_with_remote_references_in_raw_html_opens_no_connection(tmp_path, 
     root = make_project(tmp_path / "project", {**GOOD, X: entry(title="Удалённые ссылки", body=body),
                                                f"{M}pic.png": png(),
                                                f"{M}y.ru.md": entry(title="С картинкой", body="![Рисунок](pic.png)")})
+    result = run("build", "--project", root)
+    assert result.exit_code == 1, result.output  # remote images, stylesheets and url()s are errors
+    for ref in ("http://example.com/tracker.png", "http://example.com/evil.css", "https://example.com/evil.css",
+                "http://example.com/b.png", "https://example.com/c.png", "https://example.com/p.png",
+                "https://example.com/v.mp4"):
+        assert any(f"raw HTML refers to '{ref}', off this machine: it is never fetched or embedded" in line
+                   for line in messages(result)), ref
+    assert network_log() == []
+    # With those references gone, what is left (an iframe, a normal link, an image in content/) builds,
+    # and still nothing reaches the network.
+    kept = "\n\n".join(['<iframe src="https://example.com/"></iframe>',
+                         "[Обычная ссылка](https://example.org/ok) остаётся ссылкой."])
+    (root / X).write_text(entry(title="Удалённые ссылки", body=kept), encoding="utf-8")
     result = run("build", "--project", root)
     assert result.exit_code == 0, result.output
     assert f"{X}:7: warning: unsafe HTML removed from the entry (scripts, frames, event handlers, inline styles " \

@@ -42,13 +42,20 @@ class PandocError(Exception):
     pass
 
 
+class PandocTimeout(PandocError):
+    pass
+
+
+ENTRY_TIMEOUT = 15  # seconds for one entry alone, when a whole batch ran out of time
+
+
 def run_pandoc(args: list[str], data: bytes, timeout: int) -> bytes:
     """Run the bundled pandoc in its sandbox (it may read no file but its input) with a time limit."""
     command = [pypandoc.get_pandoc_path(), "--sandbox", *args]
     try:
         done = subprocess.run(command, input=data, capture_output=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
-        raise PandocError(f"pandoc did not finish within {timeout} s (limit: timeouts.pandoc in bulletin.yaml)")
+        raise PandocTimeout(f"pandoc did not finish within {timeout} s (limit: timeouts.pandoc in bulletin.yaml)")
     if done.returncode != 0:
         raise PandocError(f"pandoc failed: {done.stderr.decode('utf-8', 'replace').strip()[:500]}")
     return done.stdout
@@ -334,6 +341,20 @@ _DANGER = re.compile(r"<\s*(script|iframe|object|embed|style|form|svg|math|frame
 class Converter:
     """Converts entry bodies per language, remembering results so a rebuild converts only what changed."""
 
+    def _find_slow(self, entries: list[Entry], problems: Problems) -> tuple[list[Entry], list[list]]:
+        """The batch ran out of time: convert entries one by one to name the one pandoc chokes on."""
+        kept, parsed = [], []
+        limit = min(self.timeout, ENTRY_TIMEOUT)
+        for entry in entries:
+            try:
+                parsed.append(json.loads(run_pandoc(["-f", READER, "-t", "json"], entry.body.encode(), limit))["blocks"])
+                kept.append(entry)
+            except PandocTimeout:
+                problems.error(entry.path, entry.body_line, f"pandoc could not convert this entry within {limit} s: "
+                                                            "simplify its Markdown (very long runs of <, ` or [ are "
+                                                            "the usual cause)")
+        return kept, parsed
+
     def __init__(self, root: Path, timeout: int = 120):
         self.root, self.timeout = root, timeout
         self.cache: dict[str, tuple[list, str, list, Problems]] = {}
@@ -342,7 +363,10 @@ class Converter:
         """``lang_of`` maps entry.key to the language whose typography applies."""
         todo = [e for e in entries if _body_key(e, lang_of[e.key]) not in self.cache]
         if todo:
-            parsed = parse_bodies(todo, self.timeout)
+            try:
+                parsed = parse_bodies(todo, self.timeout)
+            except PandocTimeout:
+                todo, parsed = self._find_slow(todo, problems)
             prepared = []
             for entry, blocks in zip(todo, parsed):
                 local = Problems(problems.root)
@@ -356,6 +380,8 @@ class Converter:
                 self.cache[_body_key(entry, lang_of[entry.key])] = (blocks, fragment, assets, local)
         result = {}
         for entry in entries:
+            if _body_key(entry, lang_of[entry.key]) not in self.cache:
+                continue  # too slow to convert: reported by _find_slow
             blocks, fragment, assets, local = self.cache[_body_key(entry, lang_of[entry.key])]
             problems.extend(local)
             result[entry.key] = Converted(blocks, fragment, assets)

@@ -11,6 +11,8 @@ from . import __version__
 from .config import PDF_VARIANTS
 from .problems import BulletinError, Problems, dump_problems, format_summary
 
+DIST = click.option("--dist", "dist", type=click.Path(file_okay=False, path_type=Path),
+                    help="Releases folder (default: <project>/dist).")
 PROJECT = click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path), default=".",
                        show_default=True, help="Project folder (holds bulletin.yaml).")
 
@@ -148,8 +150,7 @@ def import_command(file, month, project, lang, dry_run):
 @cli.command()
 @click.argument("month")
 @PROJECT
-@click.option("--dist", "dist", type=click.Path(file_okay=False, path_type=Path),
-              help="Releases folder (default: <project>/dist).")
+@DIST
 @click.option("--force", is_flag=True, help="Replace a published MONTH; the current release is kept in .previous/.")
 def publish(month, project, dist, force):
     """Publish MONTH into <dist>/<MONTH>/ (every language and format, SHA256SUMS, manifest.json) and
@@ -186,8 +187,7 @@ def publish(month, project, dist, force):
 @cli.command()
 @click.argument("month")
 @PROJECT
-@click.option("--dist", "dist", type=click.Path(file_okay=False, path_type=Path),
-              help="Releases folder (default: <project>/dist).")
+@DIST
 @click.option("--dry-run", is_flag=True, help="Print who would get what; connect to nothing, send nothing.")
 def deliver(month, project, dist, dry_run):
     """E-mail the published MONTH to each partner in partners.yaml, once (recorded in deliveries.json)."""

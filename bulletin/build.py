@@ -84,6 +84,8 @@ def load_month_content(root: Path, month: str | None, langs: list[str] | None = 
     if month is None:
         return Month(config, "", [], {}, problems)
     entries = load_month(config, month, problems)
+    if (config.content_dir / month).is_dir() and not any(e for e in entries if not e.draft) and not problems.errors:
+        problems.warning(config.content_dir / month, 0, "no entries to publish in this month (none, or only drafts)")
     families = link_translations(entries, config, problems)
     from .render.pdf import report_uncovered
     report_uncovered(entries, config, problems)

@@ -60,11 +60,16 @@ class Family:
     source: Entry | None
     translations: dict[str, Entry] = field(default_factory=dict)
 
+    def untouched(self, lang: str) -> bool:
+        """A skeleton from `new --translation-of` whose title and body are still the source's."""
+        entry = self.translations.get(lang)
+        return entry is not None and self.source is not None and entry.content_hash == self.source.content_hash
+
     def status(self, lang: str) -> str:
         if self.source is not None and lang == self.source.lang:
             return SOURCE
         entry = self.translations.get(lang)
-        if entry is None or entry.draft:
+        if entry is None or entry.draft or self.untouched(lang):
             return MISSING
         if entry.source_hash is None:
             return UNVERIFIED
@@ -93,6 +98,9 @@ def link_translations(entries: list[Entry], config: Config, problems: Problems) 
             continue
         for entry in family.translations.values():
             _inherit(entry, source, problems)
+            if family.untouched(entry.lang) and not entry.draft:
+                problems.warning(entry.path, entry.line("title"), "not translated yet: the title and body are still "
+                                                                  f"those of {source.rel} (counted as missing)")
             if family.status(entry.lang) == STALE and not source.draft:
                 problems.warning(entry.path, entry.line("source_hash"),
                                  f"stale translation: {source.rel} changed since it was translated "
@@ -100,12 +108,20 @@ def link_translations(entries: list[Entry], config: Config, problems: Problems) 
     return families
 
 
+def _shown(value) -> str:
+    if value is None or value == []:
+        return "not set"
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
 def _inherit(entry: Entry, source: Entry, problems: Problems) -> None:
     for key in INHERITED:
         mine, theirs = getattr(entry, key), getattr(source, key)
         if key in entry.meta and mine not in (None, []) and mine != theirs:
             problems.warning(entry.path, entry.line(key),
-                             f"'{key}' differs from the source {source.rel} ({mine!r} vs {theirs!r}); "
+                             f"'{key}' differs from the source {source.rel} ({_shown(mine)} vs {_shown(theirs)}); "
                              f"the translation's value is used")
         if key not in entry.meta or mine in (None, []):
             setattr(entry, key, theirs)

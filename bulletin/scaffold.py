@@ -101,6 +101,9 @@ def new_entry(config: Config, title: str, rubric: str, date: dt.date | None = No
     lang = lang or config.default_language
     if lang not in config.languages:
         raise ScaffoldError(f"unknown language '{lang}' (configured: {', '.join(config.languages)})")
+    if lang != config.default_language:
+        raise ScaffoldError(f"entries in '{lang}' are translations of '{config.default_language}' entries: write the "
+                            f"'{config.default_language}' entry first, then use --translation-of it --lang {lang}")
     if source is not None and not re.match(r"^https?://\S+$", source):
         raise ScaffoldError(f"source must be an http(s) URL, got {source!r}")
     date = date or dt.date.today()

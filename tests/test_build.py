@@ -111,3 +111,17 @@ def test_quiet_and_verbose(built):
     verbose = run("build", "--project", built, "--format", "html", "-v")
     for stage in ("load+validate", "pandoc", "html"):
         assert stage in verbose.stderr
+
+
+def test_empty_month_is_a_warning(project):
+    root = project({f"{M}draft.ru.md": entry(draft="true")})
+    result = run("check", "--project", root)
+    assert "content/2026-02: warning: no entries to publish in this month (none, or only drafts)" in result.output
+    assert run("check", "--project", root, "--strict").exit_code == 1
+
+
+def test_long_source_url_printed_in_full(project):
+    url = "https://example.org/" + "very-long-segment/" * 8 + "end"
+    root = project({f"{M}a.ru.md": entry(source=url)})
+    assert run("build", "--project", root, "--format", "html").exit_code == 0
+    assert f">{url}</a>" in (root / "build" / "2026-02" / "bulletin-2026-02-ru.html").read_text(encoding="utf-8")

@@ -26,6 +26,8 @@ def month(project):
     }, config=BASE_CONFIG + "translations:\n  kk: omit\n  en: original\n")
     for slug in ("one", "two"):
         assert run("new", "--translation-of", root / M / f"{slug}.ru.md", "--lang", "kk", "--project", root).exit_code == 0
+        path = root / M / f"{slug}.kk.md"  # the translator's work: the skeleton alone counts as missing
+        path.write_text(path.read_text(encoding="utf-8").replace("Текст", "Мәтін"), encoding="utf-8")
     # 'two' without hash -> unverified; 'one' keeps its hash -> ok
     path = root / M / "two.kk.md"
     path.write_text("\n".join(l for l in path.read_text().splitlines() if not l.startswith("source_hash")) + "\n")
@@ -114,3 +116,14 @@ def test_building_an_untranslated_language_warns(project):
     assert ("bulletin.yaml: warning: the 'kk' bulletin of 2026-02 has no entries: all 1 are untranslated and "
             "the 'kk' policy is omit") in result.output
     assert run("check", "--project", root, "--strict").exit_code == 0  # a fresh month is not an error
+
+
+def test_untouched_skeleton_counts_as_missing(month):
+    assert run("new", "--translation-of", month / M / "three.ru.md", "--lang", "kk", "--project", month).exit_code == 0
+    assert statuses(month)["entries"]["three"]["kk"] == "missing"
+    result = run("check", "--project", month)
+    assert ("content/2026-02/three.kk.md:5: warning: not translated yet: the title and body are still those of "
+            "content/2026-02/three.ru.md (counted as missing)") in result.output
+    assert run("build", "--project", month, "--lang", "kk", "--format", "html").exit_code == 0
+    html = (month / "build" / "2026-02" / "bulletin-2026-02-kk.html").read_text(encoding="utf-8")
+    assert 'id="entry-three"' not in html  # policy omit: listed at the end as untranslated

@@ -66,3 +66,11 @@ def test_default_date_is_today(project):
     assert result.output.strip() == f"content/{today:%Y-%m}/segodnya.ru.md" or \
         result.output.strip().endswith(f"content/{today:%Y-%m}/segodnya.ru.md")
     assert f"date: {today.isoformat()}" in (root / "content" / f"{today:%Y-%m}" / "segodnya.ru.md").read_text()
+
+
+def test_new_entry_in_another_language_points_to_translation_of(project):
+    root = project()
+    result = run("new", "--project", root, "--rubric", "speech", "--title", "Қазақша жаңалық", "--lang", "kk")
+    assert result.exit_code == 1
+    assert "entries in 'kk' are translations of 'ru' entries" in result.output
+    assert not (root / "content" / "2026-02").exists() or not list((root / "content").rglob("*.kk.md"))

@@ -105,7 +105,7 @@ def _entry_view(item, lang: str, converted: dict, messages: Messages) -> EntryVi
     source_text = ""
     if entry.source:
         parts = urlsplit(entry.source)
-        source_text = entry.source if len(entry.source) <= 90 else f"{parts.scheme}://{parts.netloc}/…"
+        source_text = entry.source  # printed in full: a shortened URL is no citation on paper
     return EntryView(
         anchor=item.anchor, title=typeset_text(entry.title, text_lang), lang=text_lang,
         foreign=text_lang != lang, untranslated=item.status == MISSING,

@@ -127,18 +127,67 @@ _NUMBER_WORD = re.compile(r"(?<=\d) (?=[^\W\d_]|[%₸$€№])")
 _DIGIT_GROUPS = re.compile(r"(?<=\b\d) (?=\d{3}\b)|(?<=\b\d\d) (?=\d{3}\b)|(?<=\b\d{3}) (?=\d{3}\b)")
 _DASH = re.compile(r" +([—–])")
 _HYPHEN_DASH = re.compile(r"(?<=\S) - (?=\S)")
-_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w|\s|$)")
+
+
+# A straight quote opens after a space or opening punctuation, and closes otherwise; pairs nest.
+_OPENING_CONTEXT = set(" \t\n\u00a0([{«„/—–-")
+
+
+class QuoteState:
+    """What a run of text has seen so far: the previous character and the quotes still open."""
+
+    def __init__(self) -> None:
+        self.prev = " "
+        self.stack: list[str] = []
+
+
+def smarten(text: str, lang: str, state: QuoteState | None = None) -> str:
+    """Straight quotes to the language's quotes, nested by context (pandoc's smart quotes are
+    English-only and garble "ТОО "Ақ жол""); apostrophes, --- and -- dashes, ... ellipses."""
+    state = state or QuoteState()
+    open_, close, inner_open, inner_close = QUOTES.get(lang, QUOTES["en"])
+    text = text.replace("---", "—").replace("--", "–").replace("...", "…")
+    out = []
+    for index, char in enumerate(text):
+        after = text[index + 1] if index + 1 < len(text) else " "
+        if char == '"':
+            opening = state.prev in _OPENING_CONTEXT and not after.isspace()
+            if opening or not state.stack:
+                char = open_ if not state.stack else inner_open
+                state.stack.append('"')
+            else:
+                while state.stack and state.stack[-1] != '"':
+                    state.stack.pop()
+                state.stack.pop()
+                char = close if not state.stack else inner_close
+        elif char == "'":
+            if state.prev.isalnum() and (after.isalnum() or "'" not in state.stack):
+                char = "’"  # an apostrophe: O'Neil, isn't, workers'
+            elif state.prev in _OPENING_CONTEXT and after.isalnum():
+                state.stack.append("'")
+                char = inner_open if lang in ("ru", "kk") else "‘"
+            elif "'" in state.stack:
+                while state.stack[-1] != "'":
+                    state.stack.pop()
+                state.stack.pop()
+                char = inner_close if lang in ("ru", "kk") else "’"
+            else:
+                char = "’"
+        out.append(char)
+        # Remember what a quote did, not its glyph: “ opens in English but closes in Russian.
+        if text[index] in "\"'" and char != "’":
+            state.prev = "(" if char in (open_, inner_open, "‘") else ")"
+        else:
+            state.prev = "a" if char == "’" else char
+    return "".join(out)
 
 
 def typeset_text(text: str, lang: str) -> str:
     """Plain-text typography: quotes, dashes and no-break spaces by the language's rules."""
     if not text:
         return text
-    open_, close, _, _ = QUOTES.get(lang, QUOTES["en"])
-    text = re.sub(r'"([^"\n]*)"', lambda m: open_ + m.group(1) + close, text)
-    text = _APOSTROPHE.sub("’", text)
-    if lang in ("ru", "kk"):
-        text = _HYPHEN_DASH.sub(" — ", text)
+    text = smarten(text, lang)
+    text = _HYPHEN_DASH.sub(" — " if lang in ("ru", "kk") else " – ", text)
     text = _DASH.sub(NBSP + r"\1", text)
     text = _DIGIT_GROUPS.sub(NBSP, text)
     text = _NUMBER_WORD.sub(NBSP, text)
@@ -153,8 +202,9 @@ def _str(value: str) -> dict:
     return {"t": "Str", "c": value}
 
 
-def typeset_inlines(inlines: list, lang: str, depth: int = 0) -> list:
+def typeset_inlines(inlines: list, lang: str, depth: int = 0, state: QuoteState | None = None) -> list:
     """The same rules on a pandoc AST inline list (Str/Space/Quoted nodes), recursively."""
+    state = state or QuoteState()
     open_, close, inner_open, inner_close = QUOTES.get(lang, QUOTES["en"])
     short = SHORT_WORDS.get(lang, set())
     out: list = []
@@ -165,16 +215,20 @@ def typeset_inlines(inlines: list, lang: str, depth: int = 0) -> list:
             nested = depth > 0 or quote_type["t"] == "SingleQuote"
             left, right = (inner_open, inner_close) if nested else (open_, close)
             out.append(_str(left))
-            out.extend(typeset_inlines(content, lang, depth + 1))
+            out.extend(typeset_inlines(content, lang, depth + 1, state))
             out.append(_str(right))
             continue
         if kind in ("Emph", "Strong", "Strikeout", "Underline", "SmallCaps", "Superscript", "Subscript"):
-            node = {"t": kind, "c": typeset_inlines(node["c"], lang, depth)}
+            node = {"t": kind, "c": typeset_inlines(node["c"], lang, depth, state)}
         elif kind in ("Link", "Span"):
             attr, content, *rest = node["c"]
-            node = {"t": kind, "c": [attr, typeset_inlines(content, lang, depth), *rest]}
+            node = {"t": kind, "c": [attr, typeset_inlines(content, lang, depth, state), *rest]}
         elif kind == "Str":
-            node = _str(node["c"].translate(SPACES))
+            node = _str(smarten(node["c"], lang, state).translate(SPACES))
+        elif kind in ("Space", "SoftBreak", "LineBreak"):
+            state.prev = " "
+        elif kind == "Code":
+            state.prev = "x"
         out.append(node)
     # Second pass: decide each Space from its neighbours.
     result: list = []
@@ -183,9 +237,9 @@ def typeset_inlines(inlines: list, lang: str, depth: int = 0) -> list:
             before, after = out[index - 1], out[index + 1]
             left = before.get("c") if before.get("t") == "Str" else None
             right = after.get("c") if after.get("t") == "Str" else None
-            if lang in ("ru", "kk") and right == "-":
-                out[index + 1] = after = _str("—")
-                right = "—"
+            if right == "-":  # a spaced hyphen is a dash: em in Russian and Kazakh, en in English
+                right = "—" if lang in ("ru", "kk") else "–"
+                out[index + 1] = after = _str(right)
             if right and right[0] in "—–":
                 result.append(_str(NBSP))
                 continue

@@ -18,7 +18,8 @@ from .hyphenation import hyphenate_text
 from .locale import typeset_inlines
 from .problems import Problems
 
-READER = ("markdown+smart-yaml_metadata_block-pandoc_title_block-tex_math_dollars"
+# No `smart`: pandoc's smart quotes are English-only and garble nested ones; locale.smarten does it.
+READER = ("markdown-smart-yaml_metadata_block-pandoc_title_block-tex_math_dollars"
           "-tex_math_single_backslash-raw_tex-citations")
 INLINE_TYPES = {"Str", "Emph", "Underline", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps",
                 "Quoted", "Cite", "Code", "Space", "SoftBreak", "LineBreak", "Math", "RawInline", "Link",

@@ -64,3 +64,24 @@ def test_typography_in_bodies(project):
     assert "«нет»" in html and "“нет”" not in html
     assert "„внутренние“" in html
     assert "и&nbsp;ушёл&nbsp;— к&nbsp;5&nbsp;часам" in html or f"и{NB}ушёл{NB}— к{NB}5{NB}часам" in html
+
+
+@pytest.mark.parametrize("lang,text,expected", [
+    ("ru", 'Компания "ТОО "Ақ жол"" обжаловала. Он сказал: "Это "провокация"". Потом "ещё" слово.',
+     "Компания «ТОО „Ақ жол“» обжаловала. Он сказал: «Это „провокация“». Потом «ещё» слово."),
+    ("kk", '"Мұнайшы" кәсіподағы', "«Мұнайшы» кәсіподағы"),
+    ("en", 'The "illegal strike" isn\'t over, "a \'b\' c" -- and O\'Neil...',
+     "The “illegal strike” isn’t over, “a ‘b’ c” – and O’Neil…"),
+])
+def test_nested_straight_quotes(lang, text, expected):
+    assert typeset_text(text, lang).replace(NB, " ") == expected
+
+
+def test_nested_quotes_in_bodies_and_titles(project):
+    from conftest import entry, run
+    body = 'Компания "ТОО "Ақ жол"" обжаловала *"решение"* суда --- снова.'
+    root = project({"content/2026-02/a.ru.md": entry(title='\'Дело "ТОО "Ақ жол"" закрыто\'', body=body)})
+    assert run("build", "--project", root, "--format", "html,docx").exit_code == 0
+    html = (root / "build" / "2026-02" / "bulletin-2026-02-ru.html").read_text(encoding="utf-8").replace("&nbsp;", " ")
+    assert "Компания «ТОО „Ақ жол“» обжаловала <em>«решение»</em> суда — снова." in html.replace(NB, " ")
+    assert "Дело «ТОО „Ақ жол“» закрыто" in html.replace(NB, " ")

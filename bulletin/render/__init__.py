@@ -8,7 +8,6 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from ..collection import MISSING, Bulletin
 from ..config import Config
@@ -102,10 +101,7 @@ def build_created() -> dt.datetime:
 def _entry_view(item, lang: str, converted: dict, messages: Messages) -> EntryView:
     entry = item.entry
     text_lang = entry.lang
-    source_text = ""
-    if entry.source:
-        parts = urlsplit(entry.source)
-        source_text = entry.source  # printed in full: a shortened URL is no citation on paper
+    source_text = entry.source or ""  # printed in full: a shortened URL is no citation on paper
     return EntryView(
         anchor=item.anchor, title=typeset_text(entry.title, text_lang), lang=text_lang,
         foreign=text_lang != lang, untranslated=item.status == MISSING,

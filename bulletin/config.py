@@ -147,8 +147,8 @@ def _check_config(doc: YamlDoc, path: Path, problems: Problems, config: Config) 
             problems.error(path, check.lines.get("languages", 1),
                            f"'languages': unsupported language {', '.join(map(repr, bad))} "
                            f"(supported: {', '.join(KNOWN_LANGUAGES)})")
-        else:
-            config.languages = list(dict.fromkeys(languages))
+        # Go on with the valid ones, so that later keys are not reported for a mistake made here.
+        config.languages = list(dict.fromkeys(x for x in languages if x in KNOWN_LANGUAGES)) or config.languages
 
     default = data.get("default_language", config.default_language)
     if not isinstance(default, str):

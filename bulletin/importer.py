@@ -14,7 +14,7 @@ from .content import MONTH_RE, URL_RE
 from .markdown import PandocError, run_pandoc
 from .problems import Problems
 from .scaffold import _environment, free_path, slugify, write_new_file
-from .source import decode_text, detect_encoding
+from .source import codec_for, decode_text, detect_encoding
 
 MONTHS = {name: number for number, name in enumerate(
     ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
@@ -33,7 +33,6 @@ VOWELS = set("аеёиоуыэюяәөұүіaeiouy")
 ACRONYMS = {"сми", "оон", "обсе", "ес", "сша", "мид", "нпо", "еаэс", "одкб", "цик", "сизо", "ивс", "оо", "тоо",
             "ао", "уик", "еспч", "ук", "упк", "коап", "мрп", "рк"}
 ZIP_MAGIC, OLE_MAGIC = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
-CODECS = {"UTF-16": "utf-16", "Windows-1251": "cp1251"}
 
 
 @dataclass
@@ -87,7 +86,7 @@ def read_document(path: Path, timeout: int, problems: Problems) -> list[str] | N
             problems.error(path, 0, f"cannot read the .docx: {exc}")
             return None
     elif encoding := detect_encoding(data):
-        codec = CODECS.get(encoding) or ("utf-16-le" if data[1:2] == b"\x00" else "utf-16-be")
+        codec = codec_for(encoding, data)
         try:
             text = data.decode(codec).lstrip("\ufeff")
         except UnicodeDecodeError:

@@ -78,6 +78,12 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return "utf-16-le" if odd > even else "utf-16-be"
 
 
+def codec_for(encoding: str, data: bytes) -> str:
+    """The Python codec for a name detect_encoding gave."""
+    return {"Windows-1251": "cp1251", "KOI8-R": "koi8_r"}.get(encoding) or (
+        "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else _utf16_without_bom(data) or "utf-16")
+
+
 def detect_encoding(data: bytes) -> str | None:
     """Name a non-UTF-8 encoding an office tool may have saved, or None."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -89,14 +95,16 @@ def detect_encoding(data: bytes) -> str | None:
         return None
     except UnicodeDecodeError:
         pass
-    try:
-        text = data.decode("cp1251")
-    except UnicodeDecodeError:
-        return None
-    letters = [c for c in text if c.isalpha()]
-    cyrillic = sum(1 for c in letters if "\u0400" <= c <= "\u04ff")
-    if letters and cyrillic / len(letters) > 0.3:
-        return "Windows-1251"
+    # Russian text is mostly lower case; the same bytes read in the wrong Cyrillic code page are not.
+    for codec, name in (("cp1251", "Windows-1251"), ("koi8_r", "KOI8-R")):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        cyrillic = [c for c in text if "\u0400" <= c <= "\u04ff"]
+        letters = [c for c in text if c.isalpha()]
+        if letters and len(cyrillic) / len(letters) > 0.3 and sum(c.islower() for c in cyrillic) > len(cyrillic) / 2:
+            return name
     return None
 
 
@@ -238,8 +246,7 @@ def fix_encoding(path: Path) -> tuple[str, Path] | None:
             return None
         except UnicodeDecodeError:
             raise EncodingError(f"{path}: neither UTF-8, UTF-16 nor Windows-1251; convert it by hand")
-    codec = "cp1251" if encoding == "Windows-1251" else "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) \
-        else _utf16_without_bom(data)
+    codec = codec_for(encoding, data)
     try:
         text = data.decode(codec)
     except UnicodeDecodeError as exc:

@@ -235,3 +235,14 @@ def test_fix_encoding_leaves_utf8_with_bom_alone(tmp_path):
     path.write_bytes(b"\xef\xbb\xbf" + RU.encode())
     assert fix_encoding(path) is None
     assert path.read_bytes() == b"\xef\xbb\xbf" + RU.encode()
+
+
+def test_koi8_r_is_named_and_converted(tmp_path):
+    from bulletin.source import detect_encoding, fix_encoding
+    text = "---\ntitle: КОИ восемь\n---\n\nТекст в кодировке КОИ-8, как в старых письмах.\n"
+    path = tmp_path / "k.ru.md"
+    path.write_bytes(text.encode("koi8_r"))
+    assert detect_encoding(path.read_bytes()) == "KOI8-R"
+    assert detect_encoding(text.encode("cp1251")) == "Windows-1251"
+    assert fix_encoding(path)[0] == "KOI8-R"
+    assert path.read_text(encoding="utf-8") == text

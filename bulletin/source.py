@@ -95,6 +95,11 @@ def detect_encoding(data: bytes) -> str | None:
         return None
     except UnicodeDecodeError:
         pass
+    # Mostly valid UTF-8 with a stray bad byte is broken UTF-8, not a legacy code page, where nearly
+    # every byte above 0x7F is invalid UTF-8.
+    high = sum(1 for byte in data if byte > 0x7F)
+    if data.decode("utf-8", errors="replace").count("\ufffd") * 2 < high:
+        return None
     # Russian text is mostly lower case; the same bytes read in the wrong Cyrillic code page are not.
     for codec, name in (("cp1251", "Windows-1251"), ("koi8_r", "KOI8-R")):
         try:

@@ -26,6 +26,7 @@ HEADING = re.compile(r"^«([^«»]+)»$")
 SOURCE_LABEL = re.compile(r"^(?:ИСТОЧНИКИ?\s*:?|Источники?\s*:)\s*(.*)$")
 URL_START = re.compile(r"https?://", re.IGNORECASE)
 LIST_ITEM = re.compile(r"^(\d{1,2})[.)]\s+(.*)$")
+BULLET = re.compile(r"^[-•*·▪]\s+(.*)$")  # "–" and "—" start dialogue lines, not list items
 WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 ROMAN = re.compile(r"^(?=[MDCLXVI]{2,}$)M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
 TERMINAL = ".!?…,;:"
@@ -412,11 +413,13 @@ def format_body(lines: list[tuple[int, str]]) -> str:
         if not text:
             blank = True
             continue
-        item = LIST_ITEM.match(text)
+        item, bullet = LIST_ITEM.match(text), BULLET.match(text)
         if text.startswith("<http") and text.endswith(">"):
             blocks.append(["link", text])
         elif item:
             blocks.append(["item", f"{item.group(1)}. {escape_markdown(item.group(2))}"])
+        elif bullet:
+            blocks.append(["bullet", f"- {escape_markdown(bullet.group(1))}"])
         elif (not blank and blocks and blocks[-1][0] == "para" and blocks[-1][1][-1] not in TERMINAL + "»\""
               and text[0].islower()):
             blocks[-1][1] += " " + text
@@ -425,9 +428,9 @@ def format_body(lines: list[tuple[int, str]]) -> str:
         blank = False
     out: list[str] = []
     for index, (kind, text) in enumerate(blocks):
-        if kind == "item" and index and blocks[index - 1][0] == "item":
+        if kind in ("item", "bullet") and index and blocks[index - 1][0] == kind:
             out[-1] += "\n" + text
-        elif kind in ("item", "link"):
+        elif kind in ("item", "bullet", "link"):
             out.append(text)
         elif kind == "para" and index < len(blocks) - 1 and is_subheading(text):
             out.append("## " + escape_markdown(text))
@@ -442,6 +445,9 @@ def render_entry(config: Config, entry: ImportedEntry, date: dt.date) -> str:
     text = _environment(config).get_template("entry.md.j2").render(
         title=entry.title, rubric=entry.rubric, date=date.isoformat(),
         author=(authors[0] if len(authors) == 1 else authors) or None, outlet=entry.outlet, source=entry.source)
+    if "date" in entry.missing:  # the first of the month stands in: say so where the editor will see it
+        text = text.replace(f"date: {date.isoformat()}\n",
+                            f"date: {date.isoformat()}  # not in the legacy text: check it\n", 1)
     return text.rstrip("\n") + "\n\n" + entry.body.strip("\n") + "\n"
 
 

@@ -249,7 +249,7 @@ def test_body_wrapping_and_escaping():
     lines = [(1, "Первая строка абзаца, перенесённая"), (2, "вручную посреди предложения."), (3, ""),
              (4, "* звёздочки и [скобки] — просто текст"), (5, "2026. год начался")]
     assert format_body(lines) == ("Первая строка абзаца, перенесённая вручную посреди предложения.\n\n"
-                                  "\\* звёздочки и \\[скобки\\] — просто текст\n\n2026\\. год начался")
+                                  "- звёздочки и \\[скобки\\] — просто текст\n\n2026\\. год начался")  # "* " is a bullet
 
 
 def test_more_irregularities(tmp_path):
@@ -280,3 +280,10 @@ def test_more_irregularities(tmp_path):
     assert (empty.title, empty.body) == ("Два заголовка подряд без текста", "")
     assert second.title == "Второй заголовок идёт сразу за первым"
     assert not (root / M).exists()
+
+
+def test_dash_bullets_become_a_markdown_list_and_a_guessed_date_is_marked(tmp_path):
+    from bulletin.importer import format_body
+    body = format_body([(1, "Защита требует:"), (2, "- повторной экспертизы;"), (3, "• допуска специалистов."),
+                        (4, "– Это реплика в диалоге.")])
+    assert "Защита требует:\n\n- повторной экспертизы;\n- допуска специалистов.\n\n– Это реплика в диалоге." == body

@@ -250,7 +250,7 @@ def new(rubric, title, date, source, outlet, authors, lang, translation_of, proj
 
     from .build import load_month_content
     from .config import load_config
-    from .scaffold import ScaffoldError, new_entry, new_translation
+    from .scaffold import ScaffoldError, ScaffoldUsageError, new_entry, new_translation
 
     problems = Problems(project.resolve())
     config = load_config(project, problems)
@@ -282,7 +282,7 @@ def new(rubric, title, date, source, outlet, authors, lang, translation_of, proj
             path = new_entry(config, title, rubric, day, lang, list(authors) or None, outlet, source)
     except ScaffoldError as exc:
         click.echo(f"bulletin: error: {exc}", err=True)
-        sys.exit(1)
+        sys.exit(2 if isinstance(exc, ScaffoldUsageError) else 1)
     click.echo(_relative(path))
 
 

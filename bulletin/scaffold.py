@@ -31,6 +31,10 @@ class ScaffoldError(Exception):
     pass
 
 
+class ScaffoldUsageError(ScaffoldError):
+    """The command's arguments are wrong (exit 2), as opposed to the project refusing the result."""
+
+
 def transliterate(text: str) -> str:
     out = []
     for char in text.lower():
@@ -95,17 +99,17 @@ def new_entry(config: Config, title: str, rubric: str, date: dt.date | None = No
               body: str = "", slug: str | None = None) -> Path:
     title = " ".join(title.split())
     if not title:
-        raise ScaffoldError("the title is empty")
+        raise ScaffoldUsageError("the title is empty")
     if config.rubric(rubric) is None:
-        raise ScaffoldError(f"unknown rubric '{rubric}' (known: {', '.join(r.key for r in config.rubrics)})")
+        raise ScaffoldUsageError(f"unknown rubric '{rubric}' (known: {', '.join(r.key for r in config.rubrics)})")
     lang = lang or config.default_language
     if lang not in config.languages:
-        raise ScaffoldError(f"unknown language '{lang}' (configured: {', '.join(config.languages)})")
+        raise ScaffoldUsageError(f"unknown language '{lang}' (configured: {', '.join(config.languages)})")
     if lang != config.default_language:
-        raise ScaffoldError(f"entries in '{lang}' are translations of '{config.default_language}' entries: write the "
+        raise ScaffoldUsageError(f"entries in '{lang}' are translations of '{config.default_language}' entries: write the "
                             f"'{config.default_language}' entry first, then use --translation-of it --lang {lang}")
     if source is not None and not re.match(r"^https?://\S+$", source):
-        raise ScaffoldError(f"source must be an http(s) URL, got {source!r}")
+        raise ScaffoldUsageError(f"source must be an http(s) URL, got {source!r}")
     date = date or dt.date.today()
     folder = config.content_dir / date.strftime("%Y-%m")
     path = free_path(folder, slug or slugify(title), lang)
@@ -120,9 +124,9 @@ def new_entry(config: Config, title: str, rubric: str, date: dt.date | None = No
 
 def new_translation(config: Config, source: Entry, lang: str) -> Path:
     if source.lang != config.default_language:
-        raise ScaffoldError(f"{source.rel} is not in the default language '{config.default_language}'")
+        raise ScaffoldUsageError(f"{source.rel} is not in the default language '{config.default_language}'")
     if lang == source.lang or lang not in config.languages:
-        raise ScaffoldError(f"cannot translate into '{lang}' (configured: {', '.join(config.languages)})")
+        raise ScaffoldUsageError(f"cannot translate into '{lang}' (configured: {', '.join(config.languages)})")
     path = source.path.with_name(f"{source.slug}.{lang}.md")
     if path.exists():
         raise ScaffoldError(f"{path.relative_to(config.root)} already exists; not overwriting it")

@@ -55,7 +55,7 @@ def test_taken_slug_gets_suffix_and_nothing_is_overwritten(project):
 
 def test_unknown_rubric_lists_the_known_ones(project):
     result = run("new", "--project", project(), "--rubric", "free-speach", "--title", "Т")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "unknown rubric 'free-speach' (known: progress, prisoners, speech)" in result.output
 
 
@@ -71,6 +71,6 @@ def test_default_date_is_today(project):
 def test_new_entry_in_another_language_points_to_translation_of(project):
     root = project()
     result = run("new", "--project", root, "--rubric", "speech", "--title", "Қазақша жаңалық", "--lang", "kk")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "entries in 'kk' are translations of 'ru' entries" in result.output
     assert not (root / "content" / "2026-02").exists() or not list((root / "content").rglob("*.kk.md"))

@@ -108,7 +108,7 @@ def load_month_content(root: Path, month: str | None, langs: list[str] | None = 
             problems.error(config.content_dir / month, 0, "an entry is nested too deeply to convert "
                                                          "(lower limits.nesting in bulletin.yaml)")
             result.converted[lang] = {}
-        messages = load_messages(layouts_dirs(config)[0], lang, config.default_language, problems)
+        messages = load_messages(layouts_dirs(config), lang, config.default_language, problems)
         result.messages[lang] = messages
     if timings is not None:
         timings["pandoc"] = time.perf_counter() - started
@@ -143,7 +143,7 @@ def render_outputs(month: Month, langs: list[str], formats: list[str], out_dir: 
                 problems.error(config.content_dir / month.month, 0, f"{lang} {fmt}: {exc}")
             if timings is not None:
                 timings[fmt] = timings.get(fmt, 0.0) + time.perf_counter() - started
-        report_missing(month.messages[lang], layouts_dirs(config)[0], config.default_language, problems)
+        report_missing(month.messages[lang], problems)
     return outputs
 
 

@@ -99,7 +99,7 @@ class Preview:
         from .render.html import render_html
 
         view = make_view(month.bulletins[lang], month.converted[lang], month.messages[lang])
-        report_missing(month.messages[lang], layouts_dirs(config)[0], config.default_language, problems)
+        report_missing(month.messages[lang], problems)
         warnings = ""
         if problems.warnings:
             count = f"{len(problems.warnings)} warning{'s' if len(problems.warnings) != 1 else ''}"

@@ -136,6 +136,8 @@ def import_command(file, month, project, lang, dry_run):
             click.echo(f"       {'skipped: already in' if entry.skipped else '->'} {where}")
         if entry.missing:
             click.echo(f"       not found: {', '.join(entry.missing)}")
+        if entry.guesses:
+            click.echo(f"       case guessed: {', '.join(f'{word} ({kind})' for word, kind in entry.guesses)}")
         if dry_run and entry.text:
             click.echo("".join(f"       | {line}\n" for line in entry.text.splitlines()), nl=False)
     print_problems(result.problems)

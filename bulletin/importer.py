@@ -14,7 +14,7 @@ from .content import MONTH_RE, URL_RE
 from .legacy import BULLET, LIST_ITEM, TERMINAL, URL_START, ImportedEntry, LegacyParser, is_caps_title
 from .markdown import PandocError, run_pandoc
 from .problems import Problems
-from .scaffold import _environment, free_path, slugify, write_new_file
+from .scaffold import free_path, render_archetype, slugify, write_new_file
 from .source import codec_for, decode_text, detect_encoding
 
 ZIP_MAGIC, OLE_MAGIC = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
@@ -126,15 +126,14 @@ def format_body(lines: list[tuple[int, str]]) -> str:
     return "\n\n".join(out)
 
 
-def render_entry(config: Config, entry: ImportedEntry, date: dt.date) -> str:
-    """The entry file's text, from the same archetype as ``bulletin new``."""
+def render_entry(config: Config, entry: ImportedEntry, date: dt.date, problems: Problems) -> str:
+    """The entry file's text, from the same archetype as ``bulletin new``; a date the legacy text lacks
+    (the first of the month stands in) is marked where the editor will see it."""
     authors = entry.authors
-    text = _environment(config).get_template("entry.md.j2").render(
-        title=entry.title, rubric=entry.rubric, date=date.isoformat(),
-        author=(authors[0] if len(authors) == 1 else authors) or None, outlet=entry.outlet, source=entry.source)
-    if "date" in entry.missing:  # the first of the month stands in: say so where the editor will see it
-        text = text.replace(f"date: {date.isoformat()}\n",
-                            f"date: {date.isoformat()}  # not in the legacy text: check it\n", 1)
+    text = render_archetype(config, "entry.md.j2", problems, title=entry.title, rubric=entry.rubric,
+                            date=date.isoformat(), date_unsure="date" in entry.missing,
+                            author=(authors[0] if len(authors) == 1 else authors) or None, outlet=entry.outlet,
+                            source=entry.source)
     return text.rstrip("\n") + "\n\n" + entry.body.strip("\n") + "\n"
 
 
@@ -206,7 +205,7 @@ def import_document(root: Path, path: Path, month: str, lang: str | None = None,
                                                f"(same {'source URL' if entry.source else 'title'}): skipped")
             continue
         entry.path = plan_path(folder, slugify(entry.title), lang, reserved)
-        entry.text = render_entry(config, entry, entry.date or first_day)
+        entry.text = render_entry(config, entry, entry.date or first_day, problems)
     if problems.errors or dry_run:
         return result
     for entry in (e for e in entries if e.path is not None):

@@ -344,3 +344,12 @@ def test_dash_bullets_become_a_markdown_list_and_a_guessed_date_is_marked(tmp_pa
     body = format_body([(1, "Защита требует:"), (2, "- повторной экспертизы;"), (3, "• допуска специалистов."),
                         (4, "– Это реплика в диалоге.")])
     assert "Защита требует:\n\n- повторной экспертизы;\n- допуска специалистов.\n\n– Это реплика в диалоге." == body
+
+
+def test_a_guessed_date_is_marked_in_the_default_language(tmp_path):
+    root = new_project(tmp_path, "«Политзаключенные»\n\nСУД В ТАРАЗЕ ОТКАЗАЛ В УДО\n\nТекст заметки без даты.\n")
+    result = import_cli(root)
+    assert result.exit_code == 0, result.output
+    text = (root / M / "sud-v-taraze-otkazal-v-udo.ru.md").read_text(encoding="utf-8")
+    assert "\ndate: 2026-02-01  # нет в исходном тексте: проверьте\n" in text
+    assert "title: \"Суд в Таразе отказал в УДО\"" in text

@@ -228,7 +228,7 @@ def recase_title(raw: str, forms: Forms, places: Places | None = None) -> Recase
     matches = list(WORD.finditer(raw))
     words = [m.group() for m in matches]
     cased: list[str | None] = [None] * len(words)
-    guesses: list[tuple[str, str]] = []
+    guesses: list[tuple[int, str, str]] = []  # (position, word, what it was taken for)
     index = 0
     while places and index < len(words):
         found = places.match(words, index)
@@ -237,7 +237,7 @@ def recase_title(raw: str, forms: Forms, places: Places | None = None) -> Recase
         # left to the analyser, and listed as a guess.
         if found and found[0] == 1 and is_common_word(words[index]):
             after_v = index > 0 and words[index - 1].lower() in ("в", "во")  # в Рудном, в Шаре: the town
-            guesses.append((found[1][0] if after_v else words[index].lower(), "place or common word?"))
+            guesses.append((index, found[1][0] if after_v else words[index].lower(), "place or common word?"))
             found = found if after_v else None
         if found and not any(c[0].isupper() and from_body(w, forms) == w.lower()
                              for w, c in zip(words[index:], found[1])):
@@ -252,11 +252,11 @@ def recase_title(raw: str, forms: Forms, places: Places | None = None) -> Recase
         if result is None:
             result, guess = from_analyser(word)
             if guess and not (initial and guess != "acronym"):  # a capital either way
-                guesses.append((result, guess))
+                guesses.append((index, result, guess))
         out.append(raw[position:match.start()] + (result[0].upper() + result[1:] if initial else result))
         position = match.end()
     out.append(raw[position:])
-    return Recased(" ".join("".join(out).split()), guesses)
+    return Recased(" ".join("".join(out).split()), [(word, kind) for _, word, kind in sorted(guesses)])
 
 
 def fix_title_case(raw: str, forms: Forms, places: Places | None = None) -> str:

@@ -150,13 +150,28 @@ def report_missing(messages: Messages, problems: Problems) -> None:
                          f"using the default language's ('{messages.default}') translation")
 
 
+def template_msgids(layouts: Path | list[Path]) -> dict[str, bool]:
+    """The msgids of bulletin.pot (every interface string the code and templates use): msgid -> plural."""
+    path = template_path(layouts)
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        return {_msgid(m): isinstance(m.id, tuple) for m in read_po(handle) if m.id}
+
+
+def check_default_catalog(layouts: Path | list[Path], default: str, problems: Problems) -> None:
+    """Every string of the template looked up in the default language's catalog, so that ``check`` reports
+    the same errors a build would, before anything is rendered."""
+    messages = load_messages(layouts, default, default, Problems())
+    for msgid, plural in template_msgids(layouts).items():
+        messages._lookup(msgid, plural)  # noqa: SLF001 - the lookup records what is absent
+    report_missing(messages, problems)
+
+
 def catalog_completeness(layouts: Path | list[Path], lang: str) -> tuple[int, int, list[str]]:
     """(translated, total, untranslated msgids) of a language's catalog, counted against the template
     (bulletin.pot) too, so a catalog that was never updated with new strings does not look complete."""
-    expected: set[str] = set()
-    if template_path(layouts).is_file():
-        with template_path(layouts).open("rb") as handle:
-            expected = {_msgid(m) for m in read_po(handle) if m.id}
+    expected = set(template_msgids(layouts))
     path = catalog_path(layouts, lang)
     done: set[str] = set()
     if path.is_file():

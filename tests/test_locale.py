@@ -142,3 +142,14 @@ def test_nested_quotes_in_bodies_and_titles(project):
     html = (root / "build" / "2026-02" / "bulletin-2026-02-ru.html").read_text(encoding="utf-8").replace("&nbsp;", " ")
     assert "Компания «ТОО „Ақ жол“» обжаловала <em>«решение»</em> суда — снова." in html.replace(NB, " ")
     assert "Дело «ТОО „Ақ жол“» закрыто" in html.replace(NB, " ")
+
+
+def test_check_reports_what_the_default_catalog_lacks_before_any_build(project):
+    from conftest import entry, run
+    root = project({"content/2026-02/a.ru.md": entry()})
+    catalogs_without(root, "ru", "Уважаемые коллеги!")  # used only by deliver's e-mails, never by a build
+    result = run("check", "--project", root)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0].startswith("layouts/locales/ru/LC_MESSAGES/bulletin.po:")
+    assert result.output.splitlines()[0].endswith(": error: msgid 'Dear colleagues,' has no translation in the "
+                                                  "default language's catalog ('ru'); add it there")

@@ -21,6 +21,11 @@ ACRONYMS = {"сми", "оон", "обсе", "ес", "сша", "мид", "нпо"
             "hrw", "ifj", "cpj", "osce", "un", "eu", "ngo"}
 # Words of Kazakhstan's news that the analyser takes for first names (Аким, Маслихат…): common nouns.
 COMMON = {"аким", "акимат", "мажилис", "маслихат", "тенге", "аул", "батыр", "кенес", "курултай"}
+# A word in quotes right after these is the first word of a name: ТОО «Алтын-Ай», газете «Время».
+NAMED_BY = {"тоо", "ао", "оо", "ип", "оф", "роо", "пф", "ао", "нао", "рго", "газета", "газеты", "газете", "газету",
+            "издание", "издания", "изданию", "изданий", "партия", "партии", "партию", "движение", "движения",
+            "фонд", "фонда", "фонду", "компания", "компании", "агентство", "агентства", "телеканал", "телеканала",
+            "портал", "портала", "сайт", "сайта", "объединение", "объединения", "союз", "союза", "кәсіподақ"}
 PROPER = {"Name": "first name", "Surn": "surname", "Patr": "patronymic", "Geox": "place"}
 # Case endings that follow a stem, by how the nominative ends (Russian), and Kazakh suffixes (any harmony).
 RU_ENDINGS = {
@@ -107,7 +112,7 @@ def load_places(path: Path, problems: Problems) -> Places:
         mark = getattr(exc, "problem_mark", None)
         problems.error(path, mark.line + 1 if mark else 0, f"cannot read the place list: {exc}")
         return places
-    entries = list(data.get("cities") or []) if isinstance(data, dict) else None
+    entries = [*(data.get("cities") or []), *(data.get("other") or [])] if isinstance(data, dict) else None
     for region in (data.get("regions") or []) if isinstance(data, dict) else []:
         entries += [region.get("region"), *(region.get("towns") or [])] if isinstance(region, dict) else [region]
     if entries is None or not all(isinstance(e, dict) for e in entries):
@@ -251,6 +256,11 @@ def recase_title(raw: str, forms: Forms, places: Places | None = None) -> Recase
         result = cased[index] or from_body(word, forms)
         if result is None:
             result, guess = from_analyser(word)
+            if re.search(r"[«\"„“]$", before) and not initial and result.islower():
+                if index and words[index - 1].lower() in NAMED_BY:  # ТОО «Алтын-Ай», газета «Время»
+                    result = result.capitalize()
+                else:
+                    guess = guess or "a quotation, or a name in quotes?"
             if guess and not (initial and guess != "acronym"):  # a capital either way
                 guesses.append((index, result, guess))
         out.append(raw[position:match.start()] + (result[0].upper() + result[1:] if initial else result))

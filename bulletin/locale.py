@@ -74,8 +74,6 @@ class Messages:
     default: str
     primary: Catalog | None
     fallback: Catalog | None
-    primary_path: Path
-    default_path: Path
     missing: set[str] = field(default_factory=set)
     absent: set[str] = field(default_factory=set)
 
@@ -131,7 +129,7 @@ def load_messages(layouts: Path | list[Path], lang: str, default: str, problems:
     elif primary is None and not primary_path.is_file():
         problems.warning(primary_path, 0, f"no interface catalog for '{lang}': every interface string "
                                           f"falls back to the default language '{default}'")
-    return Messages(lang, default, primary, fallback, primary_path, default_path)
+    return Messages(lang, default, primary, fallback)
 
 
 def report_missing(messages: Messages, problems: Problems) -> None:

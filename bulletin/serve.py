@@ -50,7 +50,6 @@ ERROR_PAGE = """<!DOCTYPE html>
 {errors}{script}</body>
 </html>
 """
-TOOLBAR_MARK = "<!-- bulletin preview toolbar -->"
 BODY_TAG = re.compile(r"<body\b[^>]*>")
 
 
@@ -127,7 +126,8 @@ class Preview:
 
         messages = month.messages[lang]
         view = make_view(month.bulletins[lang], month.converted[lang], messages)
-        page = render_html(view, reload_script=TOOLBAR_MARK + script)
+        mark = f"<!-- toolbar {secrets.token_hex(8)} -->"  # unguessable: no entry can contain it
+        page = render_html(view, reload_script=mark + script)
         plural = ("%(num)d warning", "%(num)d warnings")
         messages.ngettext(*plural, 2)  # used before the strings are reported, so its own absence is too
         report_missing(messages, problems)
@@ -135,7 +135,7 @@ class Preview:
         if problems.warnings:
             label = messages.ngettext(*plural, len(problems.warnings)) % {"num": len(problems.warnings)}
             warnings = WARNINGS.format(count=html.escape(label), lines=_lines(problems.sorted()))
-        return problems, view, page.replace(TOOLBAR_MARK, TOOLBAR.format(warnings=warnings), 1)
+        return problems, view, page.replace(mark, TOOLBAR.format(warnings=warnings), 1)
 
     def rebuild(self) -> Problems:
         """Load, check and render again; errors (even a broken layout) become the page, never an exception."""

@@ -17,7 +17,7 @@ ROMAN = re.compile(r"^(?=[MDCLXVI]{2,}$)M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]
 VOWELS = set("аеёиоуыэюяәөұүіaeiouy")
 KAZAKH_LETTERS = set("әғқңөұүһі")
 ACRONYMS = {"сми", "оон", "обсе", "ес", "сша", "мид", "нпо", "еаэс", "одкб", "цик", "сизо", "ивс", "оо", "тоо",
-            "ао", "уик", "еспч", "ук", "упк", "коап", "мрп", "рк", "кнб", "мвд", "мчс", "ген", "фсб", "снг",
+            "ао", "уик", "еспч", "ук", "упк", "коап", "мрп", "рк", "кнб", "мвд", "мчс", "фсб", "снг",
             "hrw", "ifj", "cpj", "osce", "un", "eu", "ngo"}
 # Words of Kazakhstan's news that the analyser takes for first names (Аким, Маслихат…): common nouns.
 COMMON = {"аким", "акимат", "мажилис", "маслихат", "тенге", "аул", "батыр", "кенес", "курултай"}
@@ -26,6 +26,7 @@ NAMED_BY = {"тоо", "ао", "оо", "ип", "оф", "роо", "пф", "ао", 
             "издание", "издания", "изданию", "изданий", "партия", "партии", "партию", "движение", "движения",
             "фонд", "фонда", "фонду", "компания", "компании", "агентство", "агентства", "телеканал", "телеканала",
             "портал", "портала", "сайт", "сайта", "объединение", "объединения", "союз", "союза", "кәсіподақ"}
+SURNAME_END = re.compile(r"(?:ов|ев|ёв|ин|ын)(?:а|у|ым|ой|е|ых)?$")
 PROPER = {"Name": "first name", "Surn": "surname", "Patr": "patronymic", "Geox": "place"}
 # Case endings that follow a stem, by how the nominative ends (Russian), and Kazakh suffixes (any harmony).
 RU_ENDINGS = {
@@ -227,35 +228,47 @@ class Recased:
     guesses: list[tuple[str, str]] = field(default_factory=list)  # (word as written, what it was taken for)
 
 
-def recase_title(raw: str, forms: Forms, places: Places | None = None) -> Recased:
-    """``В АЛМАТЫ ЗАДЕРЖАЛИ ОПЕРАТОРА`` -> ``В Алматы задержали оператора``: the body's own spelling first,
-    then the place list, then the analyser (whose proper-noun guesses are listed)."""
-    matches = list(WORD.finditer(raw))
-    words = [m.group() for m in matches]
+def match_places(words: list[str], forms: Forms, places: Places, guesses: list) -> list[str | None]:
+    """Each word cased as the place list writes it, or None; the body's own lower-case spelling wins
+    (СЕМЕЙ in a title about families is not the town)."""
     cased: list[str | None] = [None] * len(words)
-    guesses: list[tuple[int, str, str]] = []  # (position, word, what it was taken for)
     index = 0
-    while places and index < len(words):
+    while index < len(words):
         found = places.match(words, index)
-        # The body's own lower-case spelling wins (СЕМЕЙ in a title about families is not the town).
-        # A homograph the dictionary knows only as a common word (СЕМЕЙ "of families", ШАР "ball") is
-        # left to the analyser, and listed as a guess.
+        # A homograph the dictionary knows only as a common word (СЕМЕЙ "of families", ШАР "ball") is the
+        # common word, except after в (в Рудном, в Шаре); either way it is a guess.
         if found and found[0] == 1 and is_common_word(words[index]):
-            after_v = index > 0 and words[index - 1].lower() in ("в", "во")  # в Рудном, в Шаре: the town
+            after_v = index > 0 and words[index - 1].lower() in ("в", "во")
             guesses.append((index, found[1][0] if after_v else words[index].lower(), "place or common word?"))
             found = found if after_v else None
         if found and not any(c[0].isupper() and from_body(w, forms) == w.lower()
                              for w, c in zip(words[index:], found[1])):
             cased[index:index + found[0]] = found[1]
         index += found[0] if found else 1
-    out, position = [], 0
+    return cased
+
+
+def recase_title(raw: str, forms: Forms, places: Places | None = None) -> Recased:
+    """``В АЛМАТЫ ЗАДЕРЖАЛИ ОПЕРАТОРА`` -> ``В Алматы задержали оператора``: the body's own spelling first,
+    then the place list, then the analyser (whose proper-noun guesses are listed)."""
+    matches = list(WORD.finditer(raw))
+    words = [m.group() for m in matches]
+    guesses: list[tuple[int, str, str]] = []  # (position, word, what it was taken for)
+    cased = match_places(words, forms, places, guesses) if places else [None] * len(words)
+    out, position, after_name = [], 0, False
     for index, match in enumerate(matches):
-        word = words[index]
+        word, guess = words[index], None
         before = raw[:match.start()]
         initial = not before.strip(" «\"„“(") or re.search(r"[.!?…][\s«\"„“(]*$", before) is not None
         result = cased[index] or from_body(word, forms)
+        if result is None and len(word) == 1 and raw[match.end():match.end() + 1] == ".":
+            result = word  # an initial: А. Сериков
         if result is None:
             result, guess = from_analyser(word)
+            # After a first name or patronymic, a word the dictionary does not know (САРЫМ), or one with a
+            # surname's ending that it reads otherwise (КАЛИЕВА, "potassium"), is the surname.
+            if result.islower() and after_name and (guess == "unknown word" or SURNAME_END.search(result)):
+                result, guess = result.capitalize(), "surname, after a first name"
             if re.search(r"[«\"„“]$", before) and not initial and result.islower():
                 if index and words[index - 1].lower() in NAMED_BY:  # ТОО «Алтын-Ай», газета «Время»
                     result = result.capitalize()
@@ -263,6 +276,7 @@ def recase_title(raw: str, forms: Forms, places: Places | None = None) -> Recase
                     guess = guess or "a quotation, or a name in quotes?"
             if guess and not (initial and guess != "acronym"):  # a capital either way
                 guesses.append((index, result, guess))
+        after_name = guess in ("first name", "patronymic")
         out.append(raw[position:match.start()] + (result[0].upper() + result[1:] if initial else result))
         position = match.end()
     out.append(raw[position:])

@@ -375,3 +375,25 @@ def test_a_guessed_date_is_marked_in_the_default_language(tmp_path):
     text = (root / M / "sud-v-taraze-otkazal-v-udo.ru.md").read_text(encoding="utf-8")
     assert "\ndate: 2026-02-01  # нет в исходном тексте: проверьте\n" in text
     assert "title: \"Суд в Таразе отказал в УДО\"" in text
+
+
+def test_place_list_is_editable_and_its_mistakes_are_located(tmp_path):
+    from bulletin.casing import load_places, recase_title
+    path = tmp_path / "places.yaml"
+    path.write_text("other:\n  - {ru: Кордай, kk: Қордай}\n  - {ru: Щербакты, forms: [Щербактах]}\n", encoding="utf-8")
+    problems = Problems(tmp_path)
+    places = load_places(path, problems)
+    assert not problems.items
+    assert recase_title("ЖИТЕЛИ КОРДАЯ И ЩЕРБАКТЫ, ПИКЕТ В ЩЕРБАКТАХ", collect_forms([]), places).title == \
+        "Жители Кордая и Щербакты, пикет в Щербактах"  # a plural form the rules do not derive, listed
+    path.write_text("regions:\n  - Абайская область\n", encoding="utf-8")
+    load_places(path, problems)
+    path.write_text("cities:\n  - {ru: Астана\n", encoding="utf-8")
+    load_places(path, problems)
+    load_places(tmp_path / "none.yaml", problems)
+    messages = [str(p) for p in problems.items]
+    assert messages[0] == ("places.yaml: error: the place list must have 'cities' and 'regions' (each with 'region' "
+                           "and 'towns'), every place a mapping like {ru: Жанаозен, kk: Жаңаөзен}")
+    assert messages[1].startswith("places.yaml:3: error: cannot read the place list: ")
+    assert messages[2] == ("none.yaml: warning: no place list: Kazakh place names in capitals titles are guessed "
+                           "by the analyser alone (copy content/places.yaml from the sample project)")

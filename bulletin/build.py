@@ -10,7 +10,7 @@ from typing import Callable
 from .collection import Bulletin, Family, assemble_bulletin, link_translations, report_empty
 from .config import Config, load_config
 from .content import Entry, list_months, load_month
-from .locale import Messages, load_messages, report_missing
+from .locale import Messages, check_default_catalog, load_messages, report_missing
 from .markdown import Converter, PandocError
 from .problems import BulletinError, Problems
 from .render import FORMATS, layouts_dirs, make_view, write_outputs
@@ -90,6 +90,7 @@ def load_month_content(root: Path, month: str | None, langs: list[str] | None = 
     from .render.pdf import report_uncovered
     report_uncovered(entries, config, problems)
     result = Month(config, month, entries, families, problems)
+    check_default_catalog(layouts_dirs(config), config.default_language, problems)
     if timings is not None:
         timings["load+validate"] = time.perf_counter() - started
     started = time.perf_counter()
@@ -108,7 +109,7 @@ def load_month_content(root: Path, month: str | None, langs: list[str] | None = 
             problems.error(config.content_dir / month, 0, "an entry is nested too deeply to convert "
                                                          "(lower limits.nesting in bulletin.yaml)")
             result.converted[lang] = {}
-        messages = load_messages(layouts_dirs(config)[0], lang, config.default_language, problems)
+        messages = load_messages(layouts_dirs(config), lang, config.default_language, problems)
         result.messages[lang] = messages
     if timings is not None:
         timings["pandoc"] = time.perf_counter() - started
@@ -143,7 +144,7 @@ def render_outputs(month: Month, langs: list[str], formats: list[str], out_dir: 
                 problems.error(config.content_dir / month.month, 0, f"{lang} {fmt}: {exc}")
             if timings is not None:
                 timings[fmt] = timings.get(fmt, 0.0) + time.perf_counter() - started
-        report_missing(month.messages[lang], layouts_dirs(config)[0], config.default_language, problems)
+        report_missing(month.messages[lang], problems)
     return outputs
 
 

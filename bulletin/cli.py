@@ -136,6 +136,8 @@ def import_command(file, month, project, lang, dry_run):
             click.echo(f"       {'skipped: already in' if entry.skipped else '->'} {where}")
         if entry.missing:
             click.echo(f"       not found: {', '.join(entry.missing)}")
+        if entry.guesses:
+            click.echo(f"       case guessed: {', '.join(f'{word} ({kind})' for word, kind in entry.guesses)}")
         if dry_run and entry.text:
             click.echo("".join(f"       | {line}\n" for line in entry.text.splitlines()), nl=False)
     print_problems(result.problems)
@@ -319,24 +321,26 @@ def translations(month, langs, project, as_json, stamp):
         raise click.UsageError(str(exc))
     others = [x for x in (wanted or config.languages) if x != config.default_language]
     report = report_translations(content.families, config, others)
-    catalogs = {lang: catalog_completeness(layouts_dirs(config)[0], lang) for lang in others}
-    if as_json:
-        click.echo(json.dumps({"month": content.month, **report,
-                               "catalogs": {k: {"translated": v[0], "total": v[1]} for k, v in catalogs.items()}},
-                              ensure_ascii=False, indent=2))
-        return
     columns = [config.default_language] + others
+    catalogs = {lang: catalog_completeness(layouts_dirs(config), lang) for lang in columns}
+    if as_json:
+        click.echo(json.dumps({"month": content.month, **report, "catalogs": {
+            k: {"translated": v[0], "total": v[1], "untranslated": v[2]} for k, v in catalogs.items()}},
+            ensure_ascii=False, indent=2))
+        return
     width = max([len("entry")] + [len(slug) for slug in report["entries"]])
     click.echo("  ".join(["entry".ljust(width)] + [c.ljust(10) for c in columns]).rstrip())
     click.echo("  ".join(["-" * width] + ["-" * 10 for _ in columns]))
     for slug, row in report["entries"].items():
         click.echo("  ".join([slug.ljust(width)] + [row[c].ljust(10) for c in columns]).rstrip())
     click.echo("")
-    for lang in others:
-        counts = report["summary"][lang]
-        done, total = catalogs[lang]
-        click.echo(f"{lang}: " + ", ".join(f"{counts[k]} {k}" for k in ("ok", "missing", "stale", "unverified"))
-                   + f"; interface strings {done}/{total}")
+    for lang in columns:
+        counts = report["summary"].get(lang)
+        done, total, untranslated = catalogs[lang]
+        entries = ", ".join(f"{counts[k]} {k}" for k in ("ok", "missing", "stale", "unverified")) + "; " \
+            if counts else "default language; "
+        lacking = f" (untranslated: {', '.join(untranslated)})" if untranslated else ""
+        click.echo(f"{lang}: {entries}interface strings {done}/{total}{lacking}")
     print_problems(Problems(content.problems.root, [p for p in content.problems.items if "translation" in p.message]))
 
 

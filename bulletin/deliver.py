@@ -207,7 +207,7 @@ def plan_deliveries(partners: list[Partner], manifest: dict, folder: Path, recor
 def compose_message(config: Config, plan: Plan, month: str, folder: Path) -> MIMEText | MIMEMultipart:
     """The partner's e-mail: subject and body from its language's catalog, files attached or linked."""
     lang, delivery = plan.partner.language, config.delivery
-    messages = load_messages(layouts_dirs(config)[0], lang, config.default_language, Problems())
+    messages = load_messages(layouts_dirs(config), lang, config.default_language, Problems())
     _ = messages.gettext
     names = {"publication": config.localized(config.publication, lang), "month": format_month(month, lang)}
     if plan.linked:

@@ -37,43 +37,68 @@ def format_month(month: str, lang: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def catalog_path(layouts: Path, lang: str) -> Path:
-    return layouts / "locales" / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+def _first(layouts: Path | list[Path], name: str) -> Path:
+    """``name`` in the first layouts folder that has it (the project's, then bulletin's), else the first's."""
+    folders = [layouts] if isinstance(layouts, Path) else layouts
+    paths = [folder / "locales" / name for folder in folders]
+    return next((path for path in paths if path.is_file()), paths[0])
+
+
+def catalog_path(layouts: Path | list[Path], lang: str) -> Path:
+    return _first(layouts, f"{lang}/LC_MESSAGES/{DOMAIN}.po")
+
+
+def template_path(layouts: Path | list[Path]) -> Path:
+    return _first(layouts, f"{DOMAIN}.pot")
+
+
+@dataclass
+class Catalog:
+    """One compiled .po file: its translations, and the line of each msgid it lists (translated or not)."""
+
+    path: Path
+    translations: gettext.GNUTranslations
+    lines: dict[str, int]
+
+    def has(self, msgid: str, plural: bool = False) -> bool:
+        catalog = self.translations._catalog  # noqa: SLF001 - gettext has no public "is translated" query
+        return bool(catalog.get((msgid, 0) if plural else msgid))
 
 
 @dataclass
 class Messages:
-    """Interface strings of one language, falling back to the default language (with a warning)."""
+    """Interface strings of one language. A string it lacks comes from the default language (``missing``,
+    a warning); a string the default language lacks too is ``absent`` (an error): never English by accident."""
 
     lang: str
-    primary: gettext.GNUTranslations | None
-    fallback: gettext.GNUTranslations | None
+    default: str
+    primary: Catalog | None
+    fallback: Catalog | None
     missing: set[str] = field(default_factory=set)
+    absent: set[str] = field(default_factory=set)
 
-    def _has(self, trans: gettext.GNUTranslations | None, msgid: str, plural: bool = False) -> bool:
-        if trans is None:
-            return False
-        catalog = trans._catalog  # noqa: SLF001 - gettext has no public "is translated" query
-        return bool(catalog.get((msgid, 0) if plural else msgid))
+    def _lookup(self, msgid: str, plural: bool) -> gettext.GNUTranslations | None:
+        if self.primary is not None and self.primary.has(msgid, plural):
+            return self.primary.translations
+        if self.lang != self.default:
+            self.missing.add(msgid)
+            if self.fallback is not None and self.fallback.has(msgid, plural):
+                return self.fallback.translations
+        self.absent.add(msgid)
+        return None
 
     def gettext(self, msgid: str) -> str:
-        if self._has(self.primary, msgid):
-            return self.primary.gettext(msgid)
-        self.missing.add(msgid)
-        if self._has(self.fallback, msgid):
-            return self.fallback.gettext(msgid)
-        return msgid
+        found = self._lookup(msgid, plural=False)
+        return found.gettext(msgid) if found else msgid
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        if self._has(self.primary, singular, plural=True):
-            return self.primary.ngettext(singular, plural, n)
-        self.missing.add(singular)
-        if self._has(self.fallback, singular, plural=True):
-            return self.fallback.ngettext(singular, plural, n)
+        found = self._lookup(singular, plural=True)
+        if found:
+            return found.ngettext(singular, plural, n)
         return singular if n == 1 else plural
 
 
-def compile_catalog(path: Path, problems: Problems) -> gettext.GNUTranslations | None:
+def compile_catalog(path: Path, problems: Problems) -> Catalog | None:
     """Read a .po file and compile it in memory (no .mo files in the repository or the tree)."""
     if not path.is_file():
         return None
@@ -87,38 +112,75 @@ def compile_catalog(path: Path, problems: Problems) -> gettext.GNUTranslations |
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    lines = {_msgid(m): m.lineno or 0 for m in catalog if m.id}
+    return Catalog(path, gettext.GNUTranslations(buffer), lines)
 
 
-def load_messages(layouts: Path, lang: str, default: str, problems: Problems) -> Messages:
-    primary = compile_catalog(catalog_path(layouts, lang), problems)
-    fallback = compile_catalog(catalog_path(layouts, default), problems) if lang != default else None
-    if primary is None and lang != default:
-        problems.warning(catalog_path(layouts, lang), 0,
-                         f"no interface catalog for '{lang}'; using '{default}' strings")
-    return Messages(lang, primary, fallback)
+def _msgid(message) -> str:
+    return message.id[0] if isinstance(message.id, tuple) else message.id
 
 
-def report_missing(messages: Messages, layouts: Path, default: str, problems: Problems) -> None:
-    if messages.missing and messages.primary is not None:
-        shown = ", ".join(sorted(repr(m) for m in messages.missing)[:5])
-        more = "" if len(messages.missing) <= 5 else f" and {len(messages.missing) - 5} more"
-        problems.warning(catalog_path(layouts, messages.lang), 0,
-                         f"{len(messages.missing)} interface string(s) not translated into "
-                         f"'{messages.lang}' ({shown}{more}); using '{default}'")
+def load_messages(layouts: Path | list[Path], lang: str, default: str, problems: Problems) -> Messages:
+    primary_path, default_path = catalog_path(layouts, lang), catalog_path(layouts, default)
+    primary = compile_catalog(primary_path, problems)
+    fallback = compile_catalog(default_path, problems) if lang != default else primary
+    if fallback is None and not default_path.is_file():
+        problems.error(default_path, 0, f"no interface catalog for the default language '{default}'")
+    elif primary is None and not primary_path.is_file():
+        problems.warning(primary_path, 0, f"no interface catalog for '{lang}': every interface string "
+                                          f"falls back to the default language '{default}'")
+    return Messages(lang, default, primary, fallback)
 
 
-def catalog_completeness(layouts: Path, lang: str) -> tuple[int, int]:
-    """(translated, total) messages of a language's catalog."""
-    path = catalog_path(layouts, lang)
+def report_missing(messages: Messages, problems: Problems) -> None:
+    """One problem per interface string used but not translated, at the catalog (and line) that lacks it."""
+    default = messages.fallback
+    for msgid in sorted(messages.absent):
+        if default is not None:
+            problems.error(default.path, default.lines.get(msgid, 0),
+                           f"msgid {msgid!r} has no translation in the default language's catalog "
+                           f"('{messages.default}'); add it there")
+    if messages.primary is None:
+        return  # said once, when the catalog was not found
+    for msgid in sorted(messages.missing - messages.absent):
+        problems.warning(messages.primary.path, messages.primary.lines.get(msgid, 0),
+                         f"msgid {msgid!r} is not translated into '{messages.lang}': "
+                         f"using the default language's ('{messages.default}') translation")
+
+
+def template_msgids(layouts: Path | list[Path]) -> dict[str, bool]:
+    """The msgids of bulletin.pot (every interface string the code and templates use): msgid -> plural."""
+    path = template_path(layouts)
     if not path.is_file():
-        return 0, 0
+        return {}
     with path.open("rb") as handle:
-        catalog = read_po(handle)
-    messages = [m for m in catalog if m.id]
-    done = [m for m in messages if (all(m.string) if isinstance(m.string, tuple) else m.string)
-            and not m.fuzzy]
-    return len(done), len(messages)
+        return {_msgid(m): isinstance(m.id, tuple) for m in read_po(handle) if m.id}
+
+
+def check_default_catalog(layouts: Path | list[Path], default: str, problems: Problems) -> None:
+    """Every string of the template looked up in the default language's catalog, so that ``check`` reports
+    the same errors a build would, before anything is rendered."""
+    messages = load_messages(layouts, default, default, Problems())
+    for msgid, plural in template_msgids(layouts).items():
+        messages._lookup(msgid, plural)  # noqa: SLF001 - the lookup records what is absent
+    report_missing(messages, problems)
+
+
+def catalog_completeness(layouts: Path | list[Path], lang: str) -> tuple[int, int, list[str]]:
+    """(translated, total, untranslated msgids) of a language's catalog, counted against the template
+    (bulletin.pot) too, so a catalog that was never updated with new strings does not look complete."""
+    expected = set(template_msgids(layouts))
+    path = catalog_path(layouts, lang)
+    done: set[str] = set()
+    if path.is_file():
+        with path.open("rb") as handle:
+            catalog = read_po(handle)
+        for message in (m for m in catalog if m.id):
+            expected.add(_msgid(message))
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if all(strings) and not message.fuzzy:
+                done.add(_msgid(message))
+    return len(done), len(expected), sorted(expected - done)
 
 
 # --- typography -------------------------------------------------------------------------------

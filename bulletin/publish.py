@@ -268,7 +268,7 @@ def render_index(config: Config, releases: list[dict]) -> str:
     from markupsafe import Markup
 
     lang = config.default_language
-    messages = load_messages(layouts_dirs(config)[0], lang, lang, Problems())
+    messages = load_messages(layouts_dirs(config), lang, lang, Problems())
     env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(d) for d in layouts_dirs(config)]),
                              autoescape=True, extensions=["jinja2.ext.i18n"], undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)

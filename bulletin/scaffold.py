@@ -10,10 +10,13 @@ import unicodedata
 from pathlib import Path
 
 import jinja2
+from babel import Locale
 
 from .config import Config
 from .content import Entry
-from .render import find_layout
+from .locale import load_messages, report_missing
+from .problems import Problems
+from .render import find_layout, layouts_dirs
 
 MAX_SLUG = 60
 TRANSLIT = {
@@ -67,13 +70,23 @@ def _yaml_scalar(value) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
-def _environment(config: Config) -> jinja2.Environment:
+def render_archetype(config: Config, name: str, problems: Problems | None = None, **values) -> str:
+    """An archetype with its comments in the project's default language (what editors read is in their
+    language). A string that language's catalog lacks goes into ``problems``, or is refused (ScaffoldError)."""
+    collected = problems if problems is not None else Problems(config.root)
+    lang = config.default_language
+    messages = load_messages(layouts_dirs(config), lang, lang, collected)
     folder = find_layout(config, "archetypes/entry.md.j2").parent
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), autoescape=False,
                              keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
-                             undefined=jinja2.StrictUndefined)
+                             undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n"])
     env.filters["yaml"] = _yaml_scalar
-    return env
+    env.install_gettext_callables(messages.gettext, messages.ngettext, newstyle=True)
+    text = env.get_template(name).render(**values)
+    report_missing(messages, collected)
+    if problems is None and collected.errors:
+        raise ScaffoldError("; ".join(str(p) for p in collected.errors))
+    return text
 
 
 def write_new_file(path: Path, text: str) -> None:
@@ -113,9 +126,9 @@ def new_entry(config: Config, title: str, rubric: str, date: dt.date | None = No
     date = date or dt.date.today()
     folder = config.content_dir / date.strftime("%Y-%m")
     path = free_path(folder, slug or slugify(title), lang)
-    text = _environment(config).get_template("entry.md.j2").render(
-        title=title, rubric=rubric, date=date.isoformat(),
-        author=(author[0] if author and len(author) == 1 else author) or None, outlet=outlet, source=source)
+    text = render_archetype(config, "entry.md.j2", title=title, rubric=rubric, date=date.isoformat(), date_unsure=False,
+                            author=(author[0] if author and len(author) == 1 else author) or None, outlet=outlet,
+                            source=source)
     if body:
         text = text.rstrip("\n") + "\n\n" + body.strip("\n") + "\n"
     write_new_file(path, text)
@@ -130,9 +143,10 @@ def new_translation(config: Config, source: Entry, lang: str) -> Path:
     path = source.path.with_name(f"{source.slug}.{lang}.md")
     if path.exists():
         raise ScaffoldError(f"{path.relative_to(config.root)} already exists; not overwriting it")
-    text = _environment(config).get_template("translation.md.j2").render(
-        title=source.title, body=source.body, lang=lang, source_hash=source.content_hash,
-        source_rel=source.rel, path_rel=path.relative_to(config.root).as_posix())
+    language = Locale.parse(lang).get_display_name(config.default_language)
+    text = render_archetype(config, "translation.md.j2", title=source.title, body=source.body, language=language,
+                            source_hash=source.content_hash, source_rel=source.rel,
+                            path_rel=path.relative_to(config.root).as_posix())
     write_new_file(path, text.rstrip("\n") + "\n")
     return path
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import html
 import json
+import re
 import secrets
 import socketserver
 import threading
@@ -16,10 +17,10 @@ from urllib.parse import urlsplit
 
 from .build import load_month_content, parse_languages
 from .config import load_config
-from .locale import report_missing
+from .locale import Messages, load_messages, report_missing
 from .markdown import Converter
 from .problems import Problems
-from .render import layouts_dirs, make_view
+from .render import DEFAULT_LAYOUTS, layouts_dirs, make_view
 
 Log = Callable[[str], None]
 HOST = "127.0.0.1"
@@ -37,17 +38,19 @@ TOOLBAR = ('<style>@media print {{ #bulletin-preview {{ display: none; }} }}</st
 WARNINGS = ('<details class="warnings" style="background: #fff7e0; border: 1px solid #b07a12; padding: .4rem; '
             'margin-bottom: .4rem; text-align: left;"><summary>{count}</summary>'
             '<pre style="white-space: pre-wrap; margin: .4rem 0 0;">{lines}</pre></details>')
+# Above the last good preview (or alone, when there is none): what is wrong, in the bulletin's language.
+ERRORS = ('<section class="errors" lang="{lang}" style="font: 15px/1.4 sans-serif; background: #fdecea; '
+          'border-bottom: 2px solid #b3261e; padding: 1rem; margin: 0;">\n<h1 style="margin: 0 0 .5rem; '
+          'font-size: 1.3rem;">{heading}</h1>\n<p style="margin: 0 0 .5rem;">{note}</p>\n<p style="margin: 0 0 '
+          '.5rem;">{count}</p>\n<pre style="white-space: pre-wrap; margin: 0;">{lines}</pre>\n</section>\n')
 ERROR_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head><meta charset="utf-8"><title>bulletin: {count}</title></head>
-<body style="font-family: sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;">
-<h1>{heading}</h1>
-<p>{note}</p>
-<pre class="errors" style="background: #fdecea; border: 2px solid #b3261e; padding: 1rem; white-space: pre-wrap;">\
-{lines}</pre>
-{script}</body>
+<html lang="{lang}">
+<head><meta charset="utf-8"><title>bulletin: {heading}</title></head>
+<body style="margin: 0;">
+{errors}{script}</body>
 </html>
 """
+BODY_TAG = re.compile(r"<body\b[^>]*>")
 
 
 class PortInUse(Exception):
@@ -58,10 +61,30 @@ def _lines(problems) -> str:
     return "\n".join(html.escape(str(p), quote=False) for p in problems)
 
 
-def error_page(problems: Problems, heading: str, note: str, script: str = "") -> str:
-    count = f"{len(problems.errors)} error(s), {len(problems.warnings)} warning(s)"
-    return ERROR_PAGE.format(count=count, heading=html.escape(heading), note=html.escape(note),
-                             lines=_lines(problems.sorted()), script=script)
+def count_problems(problems: Problems, messages: Messages) -> str:
+    errors, warnings = len(problems.errors), len(problems.warnings)
+    return (messages.ngettext("%(num)d error", "%(num)d errors", errors) % {"num": errors} + ", "
+            + messages.ngettext("%(num)d warning", "%(num)d warnings", warnings) % {"num": warnings})
+
+
+def error_panel(problems: Problems, messages: Messages, heading: str, note: str) -> str:
+    """The problems under a heading and a note already in the bulletin's language."""
+    return ERRORS.format(lang=messages.lang, heading=html.escape(heading), note=html.escape(note),
+                         count=html.escape(count_problems(problems, messages)), lines=_lines(problems.sorted()))
+
+
+def error_page(problems: Problems, messages: Messages, heading: str, note: str, script: str = "") -> str:
+    return ERROR_PAGE.format(lang=messages.lang, heading=html.escape(heading), script=script,
+                             errors=error_panel(problems, messages, heading, note))
+
+
+def guess_language(root: Path) -> str:
+    """The default language of a project whose bulletin.yaml cannot be loaded (first build only)."""
+    try:
+        found = re.search(r"^default_language:\s*([a-z]{2})\b", (root / "bulletin.yaml").read_text("utf-8"), re.M)
+    except (OSError, UnicodeDecodeError):
+        found = None
+    return found.group(1) if found else "ru"
 
 
 class Preview:
@@ -72,6 +95,8 @@ class Preview:
         self.month, self.lang, self.log = month, lang, log or (lambda message: None)
         self.converter: Converter | None = None
         self.problems, self.view, self.page = Problems(self.root), None, ""
+        self.good_view = None  # the last view built without errors: shown under the errors
+        self.interface = ([DEFAULT_LAYOUTS], lang or guess_language(self.root), None)  # layouts, lang, default
         self.instance, self.generation, self.seconds, self.closed = secrets.token_hex(4), 0, 0.0, False
         self._changed = threading.Condition()
         self._build_lock, self._pdf_lock = threading.Lock(), threading.Lock()
@@ -87,6 +112,7 @@ class Preview:
         if problems.errors:
             return problems, None, None
         lang = parse_languages(self.lang, config)[0]
+        self.interface = (layouts_dirs(config), lang, config.default_language)
         if self.converter is None:
             self.converter = Converter(config.root, config.timeouts["pandoc"])
         self.converter.timeout = config.timeouts["pandoc"]
@@ -98,13 +124,18 @@ class Preview:
             return problems, None, None
         from .render.html import render_html
 
-        view = make_view(month.bulletins[lang], month.converted[lang], month.messages[lang])
-        report_missing(month.messages[lang], layouts_dirs(config)[0], config.default_language, problems)
+        messages = month.messages[lang]
+        view = make_view(month.bulletins[lang], month.converted[lang], messages)
+        mark = f"<!-- toolbar {secrets.token_hex(8)} -->"  # unguessable: no entry can contain it
+        page = render_html(view, reload_script=mark + script)
+        plural = ("%(num)d warning", "%(num)d warnings")
+        messages.ngettext(*plural, 2)  # used before the strings are reported, so its own absence is too
+        report_missing(messages, problems)
         warnings = ""
         if problems.warnings:
-            count = f"{len(problems.warnings)} warning{'s' if len(problems.warnings) != 1 else ''}"
-            warnings = WARNINGS.format(count=count, lines=_lines(problems.sorted()))
-        return problems, view, render_html(view, reload_script=TOOLBAR.format(warnings=warnings) + script)
+            label = messages.ngettext(*plural, len(problems.warnings)) % {"num": len(problems.warnings)}
+            warnings = WARNINGS.format(count=html.escape(label), lines=_lines(problems.sorted()))
+        return problems, view, page.replace(mark, TOOLBAR.format(warnings=warnings), 1)
 
     def rebuild(self) -> Problems:
         """Load, check and render again; errors (even a broken layout) become the page, never an exception."""
@@ -117,10 +148,10 @@ class Preview:
                 problems, view, page = Problems(self.root), None, None
                 problems.error(self.root, 0, f"{type(exc).__name__}: {exc}")
             if page is None:
-                page = error_page(problems, "The bulletin has errors",
-                                  "This page reloads by itself when they are fixed.", script)
+                page = self.errors_page(problems, script)
             with self._changed:
                 self.problems, self.view, self.page = problems, view, page
+                self.good_view = view or self.good_view
                 self.generation += 1
                 self._changed.notify_all()
             self.seconds = time.perf_counter() - started
@@ -129,6 +160,30 @@ class Preview:
         for problem in problems.sorted():
             self.log(str(problem))
         return problems
+
+    def messages(self) -> Messages:
+        layouts, lang, default = self.interface
+        return load_messages(layouts, lang, default or lang, Problems())
+
+    def errors_page(self, problems: Problems, script: str) -> str:
+        """The problems, in the bulletin's language, above the last good preview (or alone)."""
+        messages = self.messages()
+        _ = messages.gettext
+        heading, note, below = (_("The bulletin has errors"), _("This page reloads by itself when they are fixed."),
+                                _("Below is the last version without errors."))
+        count_problems(problems, messages)  # its plurals are used, so reported when missing
+        report_missing(messages, problems)
+        if self.good_view is not None:
+            from .render.html import render_html
+            try:
+                page = render_html(self.good_view, reload_script=script)
+            except Exception:  # the layout itself broke since: the errors alone
+                page = ""
+            body = BODY_TAG.search(page)
+            if body:
+                panel = error_panel(problems, messages, heading, f"{note} {below}")
+                return page[:body.end()] + "\n" + panel + page[body.end():]
+        return error_page(problems, messages, heading, note, script)
 
     def wait_change(self, token: str | None, timeout: float) -> str | None:
         """The token once it differs from ``token`` (or after ``timeout``); None when closing."""
@@ -140,9 +195,10 @@ class Preview:
         """(status, content type, body): the PDF of the current state, or an error page."""
         from .render.pdf import PdfError, render_pdf
 
-        view, problems = self.view, self.problems
+        view, problems, messages = self.view, self.problems, self.messages()
+        _ = messages.gettext
         if view is None:
-            page = error_page(problems, "No PDF: the bulletin has errors", "Fix them and try again.")
+            page = error_page(problems, messages, _("No PDF: the bulletin has errors"), _("Fix them and try again."))
             return 409, "text/html; charset=utf-8", page.encode("utf-8")
         with self._pdf_lock:
             try:
@@ -150,7 +206,7 @@ class Preview:
             except PdfError as exc:
                 failed = Problems(self.root)
                 failed.error(view.config.content_dir / view.month, 0, f"{view.lang} pdf: {exc}")
-                page = error_page(failed, "The PDF could not be made", "The HTML preview is unaffected.")
+                page = error_page(failed, messages, _("The PDF could not be made"), _("The HTML preview is unaffected."))
                 return 500, "text/html; charset=utf-8", page.encode("utf-8")
 
     def close(self) -> None:

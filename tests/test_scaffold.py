@@ -74,3 +74,61 @@ def test_new_entry_in_another_language_points_to_translation_of(project):
     assert result.exit_code == 2
     assert "entries in 'kk' are translations of 'ru' entries" in result.output
     assert not (root / "content" / "2026-02").exists() or not list((root / "content").rglob("*.kk.md"))
+
+
+KK_CONFIG = """\
+publication: {kk: Сынақ бюллетені, ru: Тестовый бюллетень}
+languages: [kk, ru]
+default_language: kk
+"""
+KK_RUBRICS = "- key: speech\n  title: {kk: Сөз бостандығы, ru: Свобода слова}\n"
+
+
+@pytest.mark.parametrize("config,rubrics,lang,expected", [
+    (None, None, "ru", ["# author: Имя Фамилия  (или списком: [Имя Фамилия, Имя Фамилия])",
+                        "# outlet: интернет-издание «…»  (издание, из которого взят материал)",
+                        "# source: https://…  (адрес исходного материала)",
+                        "# weight: 1  (чем меньше число, тем выше в рубрике)",
+                        "# tags: [суд, журналисты]",
+                        "# draft: true  (не входит в бюллетень, пока эта строка не удалена)"]),
+    (KK_CONFIG, KK_RUBRICS, "kk", ["# author: Аты Тегі  (немесе тізіммен: [Аты Тегі, Аты Тегі])",
+                                   "# outlet: интернет-басылым «…»  (материал алынған басылым)",
+                                   "# source: https://…  (бастапқы материалдың мекенжайы)",
+                                   "# weight: 1  (сан неғұрлым кіші болса, айдарда соғұрлым жоғары тұрады)",
+                                   "# tags: [сот, журналистер]",
+                                   "# draft: true  (бұл жол өшірілмейінше бюллетеньге кірмейді)"]),
+])
+def test_comments_are_in_the_default_language(project, config, rubrics, lang, expected):
+    root = project(**({"config": config, "rubrics": rubrics} if config else {}))
+    result = run("new", "--project", root, "--rubric", "speech", "--title", "Сот шешімі", "--date", "2026-02-17")
+    assert result.exit_code == 0, result.output
+    text = (root / result.output.strip()).read_text(encoding="utf-8")
+    assert [line for line in text.splitlines() if line.startswith("#")] == expected
+    assert result.output.strip().endswith(f".{lang}.md")
+
+
+def test_translation_skeleton_comments_are_in_the_default_language(project):
+    root = project({"content/2026-02/a.ru.md": "---\ntitle: Т\nrubric: speech\ndate: 2026-02-03\n---\n\nТекст.\n"})
+    assert run("new", "--translation-of", root / "content/2026-02/a.ru.md", "--lang", "en", "--project", root).exit_code == 0
+    lines = (root / "content/2026-02/a.en.md").read_text(encoding="utf-8").splitlines()
+    assert lines[1:4] == ["# Перевод (английский) материала content/2026-02/a.ru.md: переведите заголовок и текст.",
+                          "# Рубрика, дата, источник, вес и теги берутся из оригинала.",
+                          "# Проверив изменения в оригинале, выполните: bulletin translations --stamp "
+                          "content/2026-02/a.en.md"]
+
+
+def test_a_comment_the_default_catalog_lacks_is_refused(project):
+    import shutil
+    from conftest import REPO
+    root = project()
+    shutil.copytree(REPO / "layouts" / "locales", root / "layouts" / "locales")
+    po = root / "layouts" / "locales" / "ru" / "LC_MESSAGES" / "bulletin.po"
+    text = po.read_text(encoding="utf-8")
+    line = text[:text.index('msgid "Firstname Lastname"')].count("\n") + 1
+    po.write_text(text.replace('msgstr "Имя Фамилия"', 'msgstr ""'), encoding="utf-8")
+    result = run("new", "--project", root, "--rubric", "speech", "--title", "Заметка", "--date", "2026-02-17")
+    assert result.exit_code == 1
+    assert result.stderr == (f"bulletin: error: layouts/locales/ru/LC_MESSAGES/bulletin.po:{line}: error: msgid "
+                             "'Firstname Lastname' has no translation in the default language's catalog ('ru'); "
+                             "add it there\n")
+    assert not (root / "content" / "2026-02").exists()

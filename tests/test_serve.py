@@ -139,7 +139,7 @@ def test_warnings_box_and_pdf(server):
         events.close()
     page = get(url)[2].decode("utf-8")
     assert "Первый" in page and "Предупреждение" in page  # warnings do not stop the bulletin
-    assert 'class="warnings"' in page and "2 warnings" in page
+    assert 'class="warnings"' in page and "<summary>2 предупреждения</summary>" in page
     assert "content/2026-02/b.ru.md:7: warning: link 'javascript:alert(1)' removed" in page
     assert page.count("<script") == 1 and "alert(2)" not in page  # only the server's own script
 
@@ -209,3 +209,36 @@ def test_ctrl_c_exits_cleanly(tmp_path):
     process.stderr.close()
     assert "Traceback" not in stderr, stderr
     assert list(temp.iterdir()) == []  # no temporary file left behind, PDF font cache included
+
+
+def test_errors_are_listed_above_the_last_good_preview_in_the_bulletins_language(tmp_path):
+    from bulletin.serve import Preview
+    root = make_project(tmp_path / "p", {ENTRY: entry(title="Первый")})
+    preview = Preview(root)
+    assert not preview.rebuild().items
+    (root / ENTRY).write_text(entry(title="Первый", rubric="nope"), encoding="utf-8")
+    preview.rebuild()
+    page = preview.page
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="ru"' in page
+    panel = page.index('<section class="errors" lang="ru"')
+    assert page.index("<body") < panel < page.index("Первый")  # above the preview, which is still there
+    section = page[panel:page.index("</section>", panel)]
+    assert ">В бюллетене есть ошибки</h1>" in section
+    assert ">Страница обновится сама, когда они будут исправлены. Ниже — последняя версия без ошибок.</p>" in section
+    assert ">1 ошибка, 0 предупреждений</p>" in section
+    assert "content/2026-02/a.ru.md:3: error: unknown rubric 'nope'" in section
+    assert page.count('new EventSource("/events")') == 1 and f'"{preview.token}"' in page
+    status, _, body = preview.pdf()
+    assert status == 409 and ">PDF не создан: в бюллетене есть ошибки</h1>" in body.decode("utf-8")
+
+
+def test_error_page_without_a_good_preview_is_in_the_previewed_language(tmp_path):
+    from bulletin.serve import Preview
+    root = make_project(tmp_path / "p", {ENTRY: entry(title="Первый", rubric="nope")})
+    preview = Preview(root, lang="kk")
+    preview.rebuild()
+    page = preview.page
+    assert '<html lang="kk">' in page and "<title>bulletin: Бюллетеньде қателер бар</title>" in page
+    assert ">Олар түзетілгенде бет өздігінен жаңарады.</p>" in page and "қатесіз" not in page
+    assert ">1 қате, 0 ескерту</p>" in page
+    assert "content/2026-02/a.ru.md:3: error: unknown rubric 'nope'" in page

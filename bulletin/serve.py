@@ -98,7 +98,7 @@ class Preview:
             return problems, None, None
         from .render.html import render_html
 
-        view = make_view(month.bulletins[lang], month.converted[lang], month.messages[lang])
+        view = make_view(month.bulletins[lang], month.converted[lang], month.messages[lang], month.created[lang])
         report_missing(month.messages[lang], layouts_dirs(config)[0], config.default_language, problems)
         warnings = ""
         if problems.warnings:

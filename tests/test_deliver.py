@@ -119,9 +119,12 @@ def test_each_partner_gets_one_email_in_its_language(site, mailbox):
     assert sorted(sorted(r) for r, _ in mailbox.messages) == [
         ["alpha@example.org"], ["beta@example.org", "desk@example.org"], ["gamma@example.org"]]
     mails = by_recipient(mailbox)
-    assert mails["alpha@example.org"]["Subject"] == "Тестовый бюллетень — новый выпуск: Февраль 2026"
-    assert mails["beta@example.org"]["Subject"] == "Сынақ бюллетені — жаңа шығарылым: Ақпан 2026"
+    # Inside a sentence the month is lower case in Russian and Kazakh (the cover's «Февраль 2026» is not).
+    assert mails["alpha@example.org"]["Subject"] == "Тестовый бюллетень — новый выпуск: февраль 2026\u00a0г."
+    assert mails["beta@example.org"]["Subject"] == "Сынақ бюллетені — жаңа шығарылым: 2026\u00a0ж. ақпан"
     assert mails["gamma@example.org"]["Subject"] == "Test Bulletin — new issue: February 2026"
+    assert "Направляем вам новый выпуск издания «Тестовый бюллетень»: февраль 2026\u00a0г.\n" in \
+        mails["alpha@example.org"].get_body().get_content()  # one full stop after «г.», not two
     assert mails["beta@example.org"]["To"] == "beta@example.org, desk@example.org"
     assert mails["alpha@example.org"].get_body().get_content().startswith("Уважаемые коллеги!")
     assert "Құрметпен,\nСынақ тобы" in mails["beta@example.org"].get_body().get_content()
@@ -140,6 +143,9 @@ def test_each_partner_gets_one_email_in_its_language(site, mailbox):
     assert mails["alpha@example.org"].get_content_type() == "multipart/mixed"
     assert [p.get_content_type() for p in mails["alpha@example.org"].iter_attachments()] == [
         "application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"]
+    html = next(mails["gamma@example.org"].iter_attachments())
+    assert html["Content-Type"] == 'text/html; charset="utf-8"'
+    assert html.get_content() == (folder / "bulletin-2026-02-en.html").read_text(encoding="utf-8")
 
     record = json.loads((folder / "deliveries.json").read_text(encoding="utf-8"))["partners"]
     assert sorted(record) == ["Alpha Centre", "Beta Media", "Gamma Watch"]
@@ -226,7 +232,8 @@ def test_changed_files_are_reported_not_resent(site, mailbox):
     result = deliver(root)
     assert result.exit_code == 0
     assert ("warning: already sent: Alpha Centre <alpha@example.org> [ru]: sent " in result.output
-            and "with files that have changed since (bulletin-2026-02-ru.pdf); not resent" in result.output)
+            and "with files that have changed since (bulletin-2026-02-ru.pdf); to send the corrected issue: "
+                "bulletin deliver 2026-02 --resend 'Alpha Centre'" in result.output)
     assert len(mailbox.messages) == 3
 
 

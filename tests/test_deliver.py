@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import os
 import shutil
 import smtplib
 import socket
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
+from bulletin.content import hash_content
 from conftest import entry, make_project, run
 
 CONFIG = """\
@@ -47,6 +49,10 @@ partners:
     language: en
     formats: [html]
 """
+
+
+KK_TRANSLATION = (f"---\ntitle: Бірінші материал\nsource_hash: {hash_content('Первый материал', 'Текст материала.')}\n"
+                  "---\n\nМатериалдың мәтіні.\n")
 
 
 class Mailbox:
@@ -86,6 +92,7 @@ def release(tmp_path_factory):
     root = make_project(tmp_path_factory.mktemp("deliver") / "project", {
         "content/2026-02/a.ru.md": entry(title="Первый материал"),
         "content/2026-02/b.ru.md": entry(title="Второй материал", rubric="progress"),
+        "content/2026-02/a.kk.md": KK_TRANSLATION,
     }, CONFIG)
     result = run("publish", "2026-02", "--project", root)
     assert result.exit_code == 0, result.output
@@ -264,4 +271,63 @@ def test_refuses_unpublished_month_and_missing_password(site, mailbox, monkeypat
     assert result.exit_code == 1
     assert "the environment variable TEST_BULLETIN_SMTP_PASSWORD (delivery.smtp.password_env) is not set" \
         in result.output
+    assert mailbox.messages == []
+
+
+def test_a_correction_is_resent_to_exactly_the_partners_whose_files_changed(site, mailbox):
+    partners = PARTNERS + "  - name: Delta Archive\n    email: delta@example.org\n    language: kk\n    formats: [docx]\n"
+    root = site(partners=partners)
+    published = (root / "content/rubrics.yaml").stat().st_mtime
+    os.utime(root / "bulletin.yaml", (published, published))  # its delivery settings were there when published
+    assert deliver(root).exit_code == 0
+    assert len(mailbox.messages) == 4
+    again = deliver(root)
+    assert again.output.count("already sent: ") == 4 and "nothing to send: every partner already has these files" \
+        in again.output
+
+    path = root / "content/2026-02/a.kk.md"  # one word of the Kazakh translation corrected
+    path.write_text(KK_TRANSLATION.replace("Материалдың мәтіні", "Материалдың түзетілген мәтіні"), encoding="utf-8")
+    published = run("publish", "2026-02", "--force", "--project", root)
+    assert published.exit_code == 0, published.output
+    dry = deliver(root, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    changed = sorted(line.split(": ")[2].split(" <")[0] for line in dry.output.splitlines()
+                     if line.startswith("warning: already sent: "))
+    assert changed == ["Beta Media", "Delta Archive"]  # the two who get Kazakh; ru and en are byte-identical
+    assert ("with files that have changed since (bulletin-2026-02-kk.docx); to send the corrected issue: "
+            "bulletin deliver 2026-02 --resend 'Delta Archive'") in dry.output
+    assert dry.output.count("already sent: Alpha Centre") == dry.output.count("already sent: Gamma Watch") == 1
+    assert "would resend (corrected edition): Beta Media" in deliver(root, "--dry-run", "--resend").output
+    only = deliver(root, "--dry-run", "--resend", "Delta Archive", "Alpha Centre").output
+    assert "would resend (corrected edition): Delta Archive" in only and "warning: already sent: Beta Media" in only
+    assert "already sent: Alpha Centre <alpha@example.org> [ru]: sent " in only
+    assert "and its files have not changed since: nothing to resend" in only
+    assert len(mailbox.messages) == 4
+
+    resent = deliver(root, "--resend")
+    assert resent.exit_code == 0, resent.output
+    assert resent.output.count("resent (corrected edition): ") == 2
+    assert [mailbox.count(a) for a in ("alpha@example.org", "beta@example.org", "gamma@example.org",
+                                       "delta@example.org")] == [1, 2, 1, 2]
+    mail = mailbox.messages[-1][1]
+    assert mail["Subject"] == "Сынақ бюллетені — түзетілген шығарылым: 2026\u00a0ж. ақпан"
+    body = mail.get_body().get_content()
+    sent = json.loads((root / "dist/2026-02/deliveries.json").read_text(encoding="utf-8"))["partners"]
+    first = sent["Delta Archive"]["earlier"][0]
+    assert first["status"] == "sent" and sent["Delta Archive"]["correction"] is True
+    assert "Бұл — түзетілген басылым" in body and first["sent_at"][:4] in body
+    assert sent["Delta Archive"]["files"][0]["sha256"] != first["files"][0]["sha256"]
+    assert "nothing to send" in deliver(root).output
+    assert deliver(root, "--resend").output.count("already sent: ") == 4
+    assert len(mailbox.messages) == 6
+
+
+def test_resend_names_must_be_partners(site, mailbox):
+    root = site()
+    result = deliver(root, "--resend", "Nobody")
+    assert result.exit_code == 2
+    assert "--resend: no partner named 'Nobody' in partners.yaml (partners: Alpha Centre, Beta Media, Gamma Watch)" \
+        in result.output
+    result = deliver(root, "Alpha Centre")
+    assert result.exit_code == 2 and "partner names are for --resend" in result.output
     assert mailbox.messages == []

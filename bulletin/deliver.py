@@ -7,11 +7,12 @@ import hashlib
 import json
 import os
 import re
+import shlex
 import smtplib
 import ssl
 from dataclasses import dataclass, field
-from email.header import Header
 from email import encoders
+from email.header import Header
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
@@ -192,7 +193,7 @@ def plan_deliveries(partners: list[Partner], manifest: dict, folder: Path, recor
         if plan.action == ERROR:
             continue
         done = record["partners"].get(partner.name)
-        again = f"bulletin deliver {month} --resend {_quote(partner.name)}"
+        again = f"bulletin deliver {month} --resend {shlex.quote(partner.name)}"
         if done and done["status"] == SENDING and partner.name not in named:
             plan.action, plan.message_id = UNCLEAR, done["message_id"]
             plan.note = (f"a send started {done['started_at']} was interrupted and may have gone out: look for "
@@ -223,12 +224,6 @@ def plan_deliveries(partners: list[Partner], manifest: dict, folder: Path, recor
                          f"delivery.max_attachment_bytes ({delivery.max_attachment_bytes}), and no "
                          f"delivery.link_base is set to link them instead")
     return plans
-
-
-def _quote(name: str) -> str:
-    import shlex
-
-    return shlex.quote(name)
 
 
 def corrected_send(plan: Plan) -> dict | None:
@@ -380,13 +375,11 @@ def describe_plan(plan: Plan, dry_run: bool) -> str:
     size = format_size(sum(f["bytes"] for f in plan.files), "en")
     files = f"{', '.join(f['name'] for f in plan.files)} {how} ({size})"
     if plan.action == SEND:
-        verb = "send"
-        if plan.earlier:
-            verb = "resend" + (" (corrected edition)" if corrected_send(plan) else "")
+        again = "re" if plan.earlier else ""
+        kind = " (corrected edition)" if plan.earlier and corrected_send(plan) else ""
         if dry_run:
-            return f"would {verb}: {who}: {files}"
-        done = "sent" if verb == "send" else "re" + verb.replace("resend", "sent", 1)
-        text = {SENT: f"{done}: {who}: {files}; Message-ID {plan.message_id}",
+            return f"would {again}send{kind}: {who}: {files}"
+        text = {SENT: f"{again}sent{kind}: {who}: {files}; Message-ID {plan.message_id}",
                 FAILED: f"error: not sent to {who}: {plan.note}",
                 SENDING: f"error: unclear whether it reached {who}: {plan.note}",
                 NOT_ATTEMPTED: f"error: not sent to {who}: the connection to the mail server broke first; "

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
 import json
@@ -16,6 +17,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from bulletin.content import hash_content
+from bulletin.locale import format_long_date
 from conftest import entry, make_project, run
 
 CONFIG = """\
@@ -304,19 +306,28 @@ def test_a_correction_is_resent_to_exactly_the_partners_whose_files_changed(site
     assert "and its files have not changed since: nothing to resend" in only
     assert len(mailbox.messages) == 4
 
+    record = root / "dist/2026-02/deliveries.json"
+    beta = json.loads(record.read_text(encoding="utf-8"))["partners"]["Beta Media"]
+    mailbox.refuse = {"beta@example.org"}
+    refused = deliver(root, "--resend")
+    assert refused.exit_code == 1 and "error: not sent to Beta Media" in refused.output
+    assert json.loads(record.read_text(encoding="utf-8"))["partners"]["Beta Media"] == beta  # the first send stays
+    mailbox.refuse = set()
     resent = deliver(root, "--resend")
     assert resent.exit_code == 0, resent.output
-    assert resent.output.count("resent (corrected edition): ") == 2
+    assert resent.output.count("resent (corrected edition): ") == 1 and "resent (corrected edition): Beta" in resent.output
     assert [mailbox.count(a) for a in ("alpha@example.org", "beta@example.org", "gamma@example.org",
                                        "delta@example.org")] == [1, 2, 1, 2]
     mail = mailbox.messages[-1][1]
     assert mail["Subject"] == "Сынақ бюллетені — түзетілген шығарылым: 2026\u00a0ж. ақпан"
     body = mail.get_body().get_content()
-    sent = json.loads((root / "dist/2026-02/deliveries.json").read_text(encoding="utf-8"))["partners"]
-    first = sent["Delta Archive"]["earlier"][0]
-    assert first["status"] == "sent" and sent["Delta Archive"]["correction"] is True
-    assert "Бұл — түзетілген басылым" in body and first["sent_at"][:4] in body
-    assert sent["Delta Archive"]["files"][0]["sha256"] != first["files"][0]["sha256"]
+    sent = json.loads(record.read_text(encoding="utf-8"))["partners"]
+    first = sent["Beta Media"]["earlier"][0]
+    assert first["status"] == "sent" and sent["Beta Media"]["correction"] is True
+    day = format_long_date(dt.date.fromisoformat(first["sent_at"][:10]), "kk")
+    assert ("Бұл — түзетілген басылым: ол бұрын жіберілген шығарылымның орнына жолданды (жіберілген күні: "
+            f"{day}).\n") in body
+    assert sent["Beta Media"]["files"][0]["sha256"] != first["files"][0]["sha256"]
     assert "nothing to send" in deliver(root).output
     assert deliver(root, "--resend").output.count("already sent: ") == 4
     assert len(mailbox.messages) == 6

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Callable
 from .collection import Bulletin, Family, assemble_bulletin, link_translations, report_empty
 from .config import Config, load_config
 from .content import Entry, list_months, load_month
+from .epoch import build_time
 from .locale import Messages, check_default_catalog, load_messages, report_missing
 from .markdown import Converter, PandocError
 from .problems import BulletinError, Problems
@@ -30,6 +32,7 @@ class Month:
     bulletins: dict[str, Bulletin] = field(default_factory=dict)
     converted: dict[str, dict] = field(default_factory=dict)
     messages: dict[str, Messages] = field(default_factory=dict)
+    created: dict[str, dt.datetime] = field(default_factory=dict)  # per language, when its content changed
 
 
 @dataclass
@@ -98,6 +101,7 @@ def load_month_content(root: Path, month: str | None, langs: list[str] | None = 
     for lang in (config.languages if langs is None else langs):
         bulletin = assemble_bulletin(config, month, lang, families, problems)
         result.bulletins[lang] = bulletin
+        result.created[lang] = build_time(config, month, lang)
         items = bulletin.items
         lang_of = {item.entry.key: item.entry.lang for item in items}
         try:
@@ -127,7 +131,7 @@ def render_outputs(month: Month, langs: list[str], formats: list[str], out_dir: 
     config, problems = month.config, month.problems
     outputs: dict[Path, bytes] = {}
     for lang in langs:
-        view = make_view(month.bulletins[lang], month.converted[lang], month.messages[lang])
+        view = make_view(month.bulletins[lang], month.converted[lang], month.messages[lang], month.created[lang])
         base = out_dir / month.month / f"bulletin-{month.month}-{lang}"
         for fmt in formats:
             if progress:

@@ -179,6 +179,10 @@ def publish(month, project, dist, force):
         click.echo("bulletin: not published", err=True)
         sys.exit(1)
     print_problems(result.problems)
+    if result.unchanged:
+        click.echo(f"no change: {_relative(result.folder)} already holds exactly these {len(result.files)} files; "
+                   f"the release is kept as it is")
+        return
     for item in result.files:
         click.echo(_relative(result.folder / item["name"]))
     kept = f"; the previous release is in {_relative(result.folder / '.previous')}" if result.replaced else ""
@@ -191,9 +195,13 @@ def publish(month, project, dist, force):
 @PROJECT
 @DIST
 @click.option("--dry-run", is_flag=True, help="Print who would get what; connect to nothing, send nothing.")
-def deliver(month, project, dist, dry_run):
+@click.option("--resend", is_flag=True,
+              help="Send the corrected issue to the partners whose files changed since they got it "
+                   "(only to PARTNER… when names are given; a named partner's interrupted send is repeated).")
+@click.argument("partners", nargs=-1, metavar="[PARTNER]...")
+def deliver(month, project, dist, dry_run, resend, partners):
     """E-mail the published MONTH to each partner in partners.yaml, once (recorded in deliveries.json)."""
-    from .deliver import deliver_month, describe_plan
+    from .deliver import CHANGED, SKIP, DeliveryUsageError, deliver_month, describe_plan
     from .publish import PublishError
 
     _check_month_arg(month)
@@ -203,10 +211,14 @@ def deliver(month, project, dist, dry_run):
         shown.add(id(plan))
         click.echo(describe_plan(plan, dry_run))
 
+    if partners and not resend:
+        raise click.UsageError("partner names are for --resend (bulletin deliver MONTH --resend [PARTNER]...)")
     try:
-        result = deliver_month(project, month, dist, dry_run, progress)
+        result = deliver_month(project, month, dist, dry_run, progress, resend=list(partners) if resend else None)
     except BulletinError as exc:
         fail(exc.problems)
+    except DeliveryUsageError as exc:
+        raise click.UsageError(str(exc))
     except PublishError as exc:
         click.echo(f"bulletin: error: {exc}", err=True)
         sys.exit(1)
@@ -216,6 +228,12 @@ def deliver(month, project, dist, dry_run):
             click.echo(describe_plan(plan, dry_run))
     for note in result.notes:
         click.echo(note, err=True)
+    changed = [plan for plan in result.plans if plan.action == CHANGED]
+    if changed:
+        click.echo(f"{len(changed)} partner(s) got files that have changed since: send them the corrected issue "
+                   f"with bulletin deliver {month} --resend")
+    elif all(plan.action == SKIP for plan in result.plans):
+        click.echo("nothing to send: every partner already has these files")
     if dry_run:
         click.echo("dry run: nothing was sent")
     sys.exit(0 if result.ok else 1)

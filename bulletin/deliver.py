@@ -7,19 +7,22 @@ import hashlib
 import json
 import os
 import re
+import shlex
 import smtplib
 import ssl
 from dataclasses import dataclass, field
+from email import encoders
 from email.header import Header
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
 from email.mime.text import MIMEText
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
 
 from .build import Progress
 from .config import Config, Delivery, load_config
-from .locale import format_month, load_messages
+from .locale import format_long_date, format_month_in_text, load_messages
 from .problems import BulletinError, Problems
 from .publish import DELIVERIES, MANIFEST, PublishError, format_size, lock_dist, resolve_dist
 from .render import FORMATS, layouts_dirs, write_atomic
@@ -36,6 +39,10 @@ SENT, SENDING, FAILED, NOT_ATTEMPTED = "sent", "sending", "failed", "not attempt
 
 class DeliveryError(PublishError):
     """Delivery cannot start (nothing published, no settings, no password, no server)."""
+
+
+class DeliveryUsageError(DeliveryError):
+    """The command was asked for something that does not exist (an unknown partner name)."""
 
 
 @dataclass
@@ -58,6 +65,7 @@ class Plan:
     note: str = ""
     outcome: str = ""
     message_id: str = ""
+    earlier: dict | None = None  # a resend: the record of the send it corrects (or repeats)
 
 
 @dataclass
@@ -158,8 +166,14 @@ def save_record(folder: Path, record: dict) -> None:
 
 
 def plan_deliveries(partners: list[Partner], manifest: dict, folder: Path, record: dict,
-                    delivery: Delivery) -> list[Plan]:
-    """Decide per partner: send, skip (already served), or report (changed files, interrupted send)."""
+                    delivery: Delivery, resend: list[str] | None = None) -> list[Plan]:
+    """Decide per partner: send, skip (already served), or report (changed files, interrupted send).
+
+    ``resend`` (``--resend``): ``[]`` sends the corrected issue to every partner whose files changed
+    since it was served; names limit that to those partners, and may also repeat an interrupted send.
+    """
+    month = folder.name
+    named = set(resend or ())
     plans, digests = [], {}
     for partner in partners:
         files = [dict(item) for fmt in partner.formats for item in manifest["files"]
@@ -179,29 +193,54 @@ def plan_deliveries(partners: list[Partner], manifest: dict, folder: Path, recor
         if plan.action == ERROR:
             continue
         done = record["partners"].get(partner.name)
-        if done and done["status"] == SENDING:
+        again = f"bulletin deliver {month} --resend {shlex.quote(partner.name)}"
+        if done and done["status"] == SENDING and partner.name not in named:
             plan.action, plan.message_id = UNCLEAR, done["message_id"]
             plan.note = (f"a send started {done['started_at']} was interrupted and may have gone out: look for "
-                         f"Message-ID {done['message_id']} in the mail server's log; to send again, remove "
-                         f"'{partner.name}' from {DELIVERIES}")
+                         f"Message-ID {done['message_id']} in the mail server's log; if it is not there, "
+                         f"send it again with: {again}")
+        elif done and done["status"] == SENDING:
+            plan.earlier = done  # named: the sender checked the mail log and wants it sent again
         elif done:
             plan.action, plan.message_id = SKIP, done["message_id"]
             before = {f["name"]: f["sha256"] for f in done["files"]}
             now = {f["name"]: f["sha256"] for f in files}
             plan.note = f"sent {done['sent_at']}"
-            if before != now:
+            if before != now and resend is not None and (not named or partner.name in named):
+                plan.action, plan.message_id, plan.earlier, plan.note = SEND, "", done, ""
+            elif before != now:
                 changed = sorted(set(before.items()) ^ set(now.items()))
                 plan.action = CHANGED
                 plan.note += (f" with files that have changed since ({', '.join(sorted({n for n, _ in changed}))});"
-                              f" not resent: to resend, remove '{partner.name}' from {DELIVERIES}")
-        else:
-            plan.linked = sum(f["bytes"] for f in files) > delivery.max_attachment_bytes
-            if plan.linked and not delivery.link_base:
-                plan.action = ERROR
-                plan.note = (f"the files total {sum(f['bytes'] for f in files)} bytes, over "
-                             f"delivery.max_attachment_bytes ({delivery.max_attachment_bytes}), and no "
-                             f"delivery.link_base is set to link them instead")
+                              f" to send the corrected issue: {again}")
+            elif partner.name in named:
+                plan.note += ", and its files have not changed since: nothing to resend"
+        if plan.action != SEND:
+            continue
+        plan.linked = sum(f["bytes"] for f in files) > delivery.max_attachment_bytes
+        if plan.linked and not delivery.link_base:
+            plan.action = ERROR
+            plan.note = (f"the files total {sum(f['bytes'] for f in files)} bytes, over "
+                         f"delivery.max_attachment_bytes ({delivery.max_attachment_bytes}), and no "
+                         f"delivery.link_base is set to link them instead")
     return plans
+
+
+def corrected_send(plan: Plan) -> dict | None:
+    """The last completed send to this partner, when it had other files: this one is then a correction."""
+    chain = [plan.earlier, *plan.earlier.get("earlier", [])] if plan.earlier else []
+    last = next((entry for entry in chain if entry.get("status") == SENT), None)
+    if last is None:
+        return None
+    before = {f["name"]: f["sha256"] for f in last["files"]}
+    return last if before != {f["name"]: f["sha256"] for f in plan.files} else None
+
+
+def _history(plan: Plan) -> list[dict]:
+    """Earlier sends kept in the partner's record, newest first, each without its own history."""
+    if not plan.earlier:
+        return []
+    return [{k: v for k, v in plan.earlier.items() if k != "earlier"}, *plan.earlier.get("earlier", [])]
 
 
 def compose_message(config: Config, plan: Plan, month: str, folder: Path) -> MIMEText | MIMEMultipart:
@@ -209,15 +248,20 @@ def compose_message(config: Config, plan: Plan, month: str, folder: Path) -> MIM
     lang, delivery = plan.partner.language, config.delivery
     messages = load_messages(layouts_dirs(config), lang, config.default_language, Problems())
     _ = messages.gettext
-    names = {"publication": config.localized(config.publication, lang), "month": format_month(month, lang)}
+    names = {"publication": config.localized(config.publication, lang), "month": format_month_in_text(month, lang)}
+    corrects = corrected_send(plan)
     if plan.linked:
         listing = [_("The files are too large to attach; they can be downloaded here:")]
         listing += [f"  {delivery.link_base}{month}/{f['name']} ({format_size(f['bytes'], lang)})" for f in plan.files]
     else:
         listing = [_("The files are attached to this message:")]
         listing += [f"  {f['name']} ({format_size(f['bytes'], lang)})" for f in plan.files]
-    body = [_("Dear colleagues,"), "", _("Here is the new issue of “%(publication)s”: %(month)s.") % names, "",
-            *listing, "", _("Kind regards,")]
+    body = [_("Dear colleagues,"), "", end_sentence(_("Here is the new issue of “%(publication)s”: %(month)s.") % names)]
+    if corrects:
+        sent = dt.date.fromisoformat(corrects["sent_at"][:10])
+        body += [end_sentence(_("This is a corrected edition: it replaces the issue sent on %(date)s.")
+                              % {"date": format_long_date(sent, lang)})]
+    body += ["", *listing, "", _("Kind regards,")]
     if config.publisher:
         body.append(config.localized(config.publisher, lang))
     # The compat32 classes, not EmailMessage: Python 3.11's folding drops the space between two
@@ -226,10 +270,18 @@ def compose_message(config: Config, plan: Plan, month: str, folder: Path) -> MIM
     if not plan.linked:
         message.attach(MIMEText("\n".join(body) + "\n", "plain", "utf-8"))
         for item in plan.files:
-            part = MIMEApplication((folder / item["name"]).read_bytes(), MIME_SUBTYPES[item["format"]])
+            data = (folder / item["name"]).read_bytes()
+            if item["format"] == "html":
+                # Text, so mail clients show it; base64 keeps the published bytes exactly (and their checksum).
+                part = MIMENonMultipart("text", "html", charset="utf-8")
+                part.set_payload(data)
+                encoders.encode_base64(part)
+            else:
+                part = MIMEApplication(data, MIME_SUBTYPES[item["format"]])
             part.add_header("Content-Disposition", "attachment", filename=item["name"])
             message.attach(part)
-    message["Subject"] = Header(_("%(publication)s — new issue: %(month)s") % names, "utf-8")
+    subject = _("%(publication)s — corrected issue: %(month)s") if corrects else _("%(publication)s — new issue: %(month)s")
+    message["Subject"] = Header(subject % names, "utf-8")
     display, address = parseaddr(delivery.sender)
     message["From"] = formataddr((display, address), charset="utf-8")
     message["To"] = ", ".join(plan.partner.emails)
@@ -239,7 +291,12 @@ def compose_message(config: Config, plan: Plan, month: str, folder: Path) -> MIM
     return message
 
 
-MIME_SUBTYPES = {"pdf": "pdf", "html": "html", "docx": "vnd.openxmlformats-officedocument.wordprocessingml.document"}
+MIME_SUBTYPES = {"pdf": "pdf", "docx": "vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+def end_sentence(text: str) -> str:
+    """A sentence ending in an abbreviation (``2026 г.``) takes no second full stop."""
+    return text[:-1] if text.endswith("..") else text
 
 
 def connect_smtp(delivery: Delivery, password: str | None) -> smtplib.SMTP:
@@ -275,13 +332,18 @@ def send_planned(smtp: smtplib.SMTP, config: Config, plans: list[Plan], month: s
                  "language": partner.language, "message_id": plan.message_id, "started_at": now(),
                  "files": [{"name": f["name"], "sha256": f["sha256"], "bytes": f["bytes"],
                             "sent_as": "link" if plan.linked else "attachment"} for f in plan.files]}
+        if plan.earlier:
+            entry.update(correction=corrected_send(plan) is not None, earlier=_history(plan))
         record["partners"][partner.name] = entry
         save_record(folder, record)
         try:
             refused = smtp.send_message(message)
         except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException, smtplib.SMTPNotSupportedError) as exc:
             # The server answered no: nothing went out, so a later run may send it.
-            del record["partners"][partner.name]
+            if plan.earlier:
+                record["partners"][partner.name] = plan.earlier
+            else:
+                del record["partners"][partner.name]
             save_record(folder, record)
             plan.outcome, plan.note = FAILED, f"the mail server refused it: {exc}"
             if progress:
@@ -313,9 +375,11 @@ def describe_plan(plan: Plan, dry_run: bool) -> str:
     size = format_size(sum(f["bytes"] for f in plan.files), "en")
     files = f"{', '.join(f['name'] for f in plan.files)} {how} ({size})"
     if plan.action == SEND:
+        again = "re" if plan.earlier else ""
+        kind = " (corrected edition)" if plan.earlier and corrected_send(plan) else ""
         if dry_run:
-            return f"would send: {who}: {files}"
-        text = {SENT: f"sent: {who}: {files}; Message-ID {plan.message_id}",
+            return f"would {again}send{kind}: {who}: {files}"
+        text = {SENT: f"{again}sent{kind}: {who}: {files}; Message-ID {plan.message_id}",
                 FAILED: f"error: not sent to {who}: {plan.note}",
                 SENDING: f"error: unclear whether it reached {who}: {plan.note}",
                 NOT_ATTEMPTED: f"error: not sent to {who}: the connection to the mail server broke first; "
@@ -327,8 +391,11 @@ def describe_plan(plan: Plan, dry_run: bool) -> str:
 
 
 def deliver_month(root: Path, month: str, dist: Path | None = None, dry_run: bool = False,
-                  progress: Progress | None = None, environ=None) -> DeliveryResult:
-    """Plan every partner's e-mail for a published month and, unless dry_run, send the ones due."""
+                  progress: Progress | None = None, environ=None, resend: list[str] | None = None) -> DeliveryResult:
+    """Plan every partner's e-mail for a published month and, unless dry_run, send the ones due.
+
+    ``resend``: None for a normal run; a (possibly empty) list of partner names for ``--resend``.
+    """
     environ = os.environ if environ is None else environ
     problems = Problems(root.resolve())
     config = load_config(root, problems)
@@ -342,6 +409,10 @@ def deliver_month(root: Path, month: str, dist: Path | None = None, dry_run: boo
     partners = load_partners(root, config, problems)
     if problems.errors:
         raise BulletinError(problems)
+    unknown = [name for name in resend or () if name not in {p.name for p in partners}]
+    if unknown:
+        raise DeliveryUsageError(f"--resend: no partner named {', '.join(map(repr, unknown))} in {PARTNERS_FILE} "
+                                 f"(partners: {', '.join(p.name for p in partners)})")
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     delivery, password = config.delivery, None
     if delivery.user:
@@ -352,12 +423,12 @@ def deliver_month(root: Path, month: str, dist: Path | None = None, dry_run: boo
             if not dry_run:
                 raise DeliveryError(message)
     if dry_run:
-        plans = plan_deliveries(partners, manifest, folder, read_record(folder), delivery)
+        plans = plan_deliveries(partners, manifest, folder, read_record(folder), delivery, resend)
         notes = [f"note: {message}"] if delivery.user and password is None else []
         return DeliveryResult(month, plans, problems, True, notes)
     with lock_dist(folder.parent):
         record = read_record(folder)
-        plans = plan_deliveries(partners, manifest, folder, record, delivery)
+        plans = plan_deliveries(partners, manifest, folder, record, delivery, resend)
         if any(plan.action == SEND for plan in plans):
             smtp = connect_smtp(delivery, password)
             try:

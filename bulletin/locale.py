@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -35,6 +35,13 @@ def format_month(month: str, lang: str) -> str:
     year, number = (int(x) for x in month.split("-"))
     text = format_date(dt.date(year, number, 1), "LLLL y", locale=BABEL_LOCALES[lang]).translate(SPACES)
     return text[:1].upper() + text[1:]
+
+
+def format_month_in_text(month: str, lang: str) -> str:
+    """The month inside a sentence, as CLDR writes it there: ``февраль 2026 г.``, ``2026 ж. ақпан``,
+    ``February 2026``; lower case in Russian and Kazakh, unlike the cover's ``Февраль 2026``."""
+    year, number = (int(x) for x in month.split("-"))
+    return format_skeleton("yMMMM", dt.date(year, number, 1), locale=BABEL_LOCALES[lang]).translate(SPACES)
 
 
 def _first(layouts: Path | list[Path], name: str) -> Path:

@@ -24,7 +24,7 @@ from .config import Config, load_config
 from .content import MONTH_RE
 from .locale import BABEL_LOCALES, format_long_date, format_month, load_messages, typeset_text
 from .problems import BulletinError, Problems
-from .render import FORMATS, build_created, find_layout, fsync_dir, layouts_dirs, write_atomic
+from .render import FORMATS, find_layout, fsync_dir, layouts_dirs, write_atomic
 
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
@@ -50,6 +50,7 @@ class PublishResult:
     index: Path
     replaced: bool
     timings: dict[str, float] = field(default_factory=dict)
+    unchanged: bool = False  # --force found the release already holding exactly these bytes: nothing written
 
 
 @contextlib.contextmanager
@@ -206,11 +207,24 @@ def make_manifest(content: Month, outputs: dict[str, bytes], built) -> dict:
             "coverage": coverage, "files": files}
 
 
+def encode_manifest(manifest: dict) -> bytes:
+    return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def holds_release(folder: Path, outputs: dict[str, bytes], manifest: dict) -> bool:
+    """Whether a published folder already holds exactly these outputs and this manifest, byte for byte."""
+    wanted = {**outputs, MANIFEST: encode_manifest(manifest)}
+    try:
+        return all((folder / name).read_bytes() == data for name, data in wanted.items())
+    except OSError:
+        return False
+
+
 def write_release(staging: Path, outputs: dict[str, bytes], manifest: dict, current: Path) -> None:
     """Outputs, manifest.json and SHA256SUMS (covering both) into the staging folder."""
     for name, data in outputs.items():
         write_atomic(staging / name, data)
-    manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    manifest_bytes = encode_manifest(manifest)
     write_atomic(staging / MANIFEST, manifest_bytes)
     sums = [(item["sha256"], item["name"]) for item in manifest["files"]]
     sums.append((hashlib.sha256(manifest_bytes).hexdigest(), MANIFEST))
@@ -328,7 +342,11 @@ def publish_month(root: Path, month: str, dist: Path | None = None, force: bool 
         outputs = render_release(content, progress, timings)
         if content.problems.fatal(strict=True):
             raise BulletinError(content.problems)
-        manifest = make_manifest(content, outputs, build_created())
+        manifest = make_manifest(content, outputs, max(content.created.values()))
+        if holds_release(target, outputs, manifest):
+            # Re-publishing unchanged content: the same bytes, so the release (and who got it) stays as it is.
+            return PublishResult(target, manifest["files"], content.problems, dist / "index.html", False, timings,
+                                 unchanged=True)
         staging = Path(tempfile.mkdtemp(prefix=STAGING.format(month=month), dir=dist))
         try:
             os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide the release from a web server

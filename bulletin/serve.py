@@ -125,7 +125,7 @@ class Preview:
         from .render.html import render_html
 
         messages = month.messages[lang]
-        view = make_view(month.bulletins[lang], month.converted[lang], messages)
+        view = make_view(month.bulletins[lang], month.converted[lang], messages, month.created[lang])
         mark = f"<!-- toolbar {secrets.token_hex(8)} -->"  # unguessable: no entry can contain it
         page = render_html(view, reload_script=mark + script)
         plural = ("%(num)d warning", "%(num)d warnings")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -55,6 +57,22 @@ def make_project(root: Path, files: dict[str, str | bytes] | None = None, config
         else:
             path.write_text(textwrap.dedent(data) if data.startswith("\n") else data, encoding="utf-8")
     return root
+
+
+def age(root: Path, seconds: int) -> None:
+    """Every file and folder of a project (not .git) last modified at ``seconds``."""
+    for path in [root, *root.rglob("*")]:
+        if ".git" not in path.relative_to(root).parts:
+            os.utime(path, (seconds, seconds))
+
+
+def git(root: Path, *args: str, when: int = 0) -> None:
+    """A git command in a project, as a fixed author at a fixed time, untouched by the user's git config."""
+    stamp = f"@{when} +0000"
+    env = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp, "GIT_AUTHOR_NAME": "t",
+           "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
+           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
 
 
 def run(*args: str):

@@ -125,3 +125,42 @@ def test_long_source_url_printed_in_full(project):
     root = project({f"{M}a.ru.md": entry(source=url)})
     assert run("build", "--project", root, "--format", "html").exit_code == 0
     assert f">{url}</a>" in (root / "build" / "2026-02" / "bulletin-2026-02-ru.html").read_text(encoding="utf-8")
+
+
+def test_unchanged_content_rebuilds_byte_identical_minutes_later(project, monkeypatch):
+    """Without SOURCE_DATE_EPOCH the outputs carry the content's time, not the clock's: a rebuild, or a
+    build in a fresh clone, gives the same bytes (and publish and deliver see no change)."""
+    import shutil
+    import time
+    import zipfile
+
+    from pypdf import PdfReader
+
+    from conftest import age, git
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    root = project({f"{M}a.ru.md": entry(title="Первый материал", body="Текст «с кавычками» и\u00a0пробелами.")})
+    content_time = 1_893_456_000  # 2030-01-01T00:00:00Z, later than bulletin's own layouts and fonts
+    age(root, content_time)
+    out = root / "build" / "2026-02"
+
+    def build() -> dict[str, bytes]:
+        result = run("build", "--project", root)
+        assert result.exit_code == 0, result.output
+        return {p.name: p.read_bytes() for p in out.iterdir()}
+
+    first = build()
+    assert sorted(first) == ["bulletin-2026-02-ru.docx", "bulletin-2026-02-ru.html", "bulletin-2026-02-ru.pdf"]
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 600)  # ten minutes later, for fontTools' font stamps too
+    assert build() == first
+    assert PdfReader(out / "bulletin-2026-02-ru.pdf").metadata["/CreationDate"].startswith("D:20300101000000")
+    assert '<meta name="dcterms.modified" content="2030-01-01T00:00:00+00:00">' in first["bulletin-2026-02-ru.html"].decode()
+    core = zipfile.ZipFile(out / "bulletin-2026-02-ru.docx").read("docProps/core.xml").decode()
+    assert '<dcterms:created xsi:type="dcterms:W3CDTF">2030-01-01T00:00:00Z</dcterms:created>' in core
+    if shutil.which("git"):  # a clone: new mtimes everywhere, the commit's time in the outputs
+        git(root, "init", "-q")
+        git(root, "add", "bulletin.yaml", "content")
+        git(root, "commit", "-q", "-m", "February", when=content_time)
+        age(root, int(real()))
+        assert build() == first

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
 import json
+import os
 import shutil
 import smtplib
 import socket
@@ -14,6 +16,8 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
+from bulletin.content import hash_content
+from bulletin.locale import format_long_date
 from conftest import entry, make_project, run
 
 CONFIG = """\
@@ -47,6 +51,10 @@ partners:
     language: en
     formats: [html]
 """
+
+
+KK_TRANSLATION = (f"---\ntitle: Бірінші материал\nsource_hash: {hash_content('Первый материал', 'Текст материала.')}\n"
+                  "---\n\nМатериалдың мәтіні.\n")
 
 
 class Mailbox:
@@ -86,6 +94,7 @@ def release(tmp_path_factory):
     root = make_project(tmp_path_factory.mktemp("deliver") / "project", {
         "content/2026-02/a.ru.md": entry(title="Первый материал"),
         "content/2026-02/b.ru.md": entry(title="Второй материал", rubric="progress"),
+        "content/2026-02/a.kk.md": KK_TRANSLATION,
     }, CONFIG)
     result = run("publish", "2026-02", "--project", root)
     assert result.exit_code == 0, result.output
@@ -119,9 +128,12 @@ def test_each_partner_gets_one_email_in_its_language(site, mailbox):
     assert sorted(sorted(r) for r, _ in mailbox.messages) == [
         ["alpha@example.org"], ["beta@example.org", "desk@example.org"], ["gamma@example.org"]]
     mails = by_recipient(mailbox)
-    assert mails["alpha@example.org"]["Subject"] == "Тестовый бюллетень — новый выпуск: Февраль 2026"
-    assert mails["beta@example.org"]["Subject"] == "Сынақ бюллетені — жаңа шығарылым: Ақпан 2026"
+    # Inside a sentence the month is lower case in Russian and Kazakh (the cover's «Февраль 2026» is not).
+    assert mails["alpha@example.org"]["Subject"] == "Тестовый бюллетень — новый выпуск: февраль 2026\u00a0г."
+    assert mails["beta@example.org"]["Subject"] == "Сынақ бюллетені — жаңа шығарылым: 2026\u00a0ж. ақпан"
     assert mails["gamma@example.org"]["Subject"] == "Test Bulletin — new issue: February 2026"
+    assert "Направляем вам новый выпуск издания «Тестовый бюллетень»: февраль 2026\u00a0г.\n" in \
+        mails["alpha@example.org"].get_body().get_content()  # one full stop after «г.», not two
     assert mails["beta@example.org"]["To"] == "beta@example.org, desk@example.org"
     assert mails["alpha@example.org"].get_body().get_content().startswith("Уважаемые коллеги!")
     assert "Құрметпен,\nСынақ тобы" in mails["beta@example.org"].get_body().get_content()
@@ -140,6 +152,9 @@ def test_each_partner_gets_one_email_in_its_language(site, mailbox):
     assert mails["alpha@example.org"].get_content_type() == "multipart/mixed"
     assert [p.get_content_type() for p in mails["alpha@example.org"].iter_attachments()] == [
         "application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"]
+    html = next(mails["gamma@example.org"].iter_attachments())
+    assert html["Content-Type"] == 'text/html; charset="utf-8"'
+    assert html.get_content() == (folder / "bulletin-2026-02-en.html").read_text(encoding="utf-8")
 
     record = json.loads((folder / "deliveries.json").read_text(encoding="utf-8"))["partners"]
     assert sorted(record) == ["Alpha Centre", "Beta Media", "Gamma Watch"]
@@ -226,7 +241,8 @@ def test_changed_files_are_reported_not_resent(site, mailbox):
     result = deliver(root)
     assert result.exit_code == 0
     assert ("warning: already sent: Alpha Centre <alpha@example.org> [ru]: sent " in result.output
-            and "with files that have changed since (bulletin-2026-02-ru.pdf); not resent" in result.output)
+            and "with files that have changed since (bulletin-2026-02-ru.pdf); to send the corrected issue: "
+                "bulletin deliver 2026-02 --resend 'Alpha Centre'" in result.output)
     assert len(mailbox.messages) == 3
 
 
@@ -257,4 +273,72 @@ def test_refuses_unpublished_month_and_missing_password(site, mailbox, monkeypat
     assert result.exit_code == 1
     assert "the environment variable TEST_BULLETIN_SMTP_PASSWORD (delivery.smtp.password_env) is not set" \
         in result.output
+    assert mailbox.messages == []
+
+
+def test_a_correction_is_resent_to_exactly_the_partners_whose_files_changed(site, mailbox):
+    partners = PARTNERS + "  - name: Delta Archive\n    email: delta@example.org\n    language: kk\n    formats: [docx]\n"
+    root = site(partners=partners)
+    published = (root / "content/rubrics.yaml").stat().st_mtime
+    os.utime(root / "bulletin.yaml", (published, published))  # its delivery settings were there when published
+    assert deliver(root).exit_code == 0
+    assert len(mailbox.messages) == 4
+    again = deliver(root)
+    assert again.output.count("already sent: ") == 4 and "nothing to send: every partner already has these files" \
+        in again.output
+
+    path = root / "content/2026-02/a.kk.md"  # one word of the Kazakh translation corrected
+    path.write_text(KK_TRANSLATION.replace("Материалдың мәтіні", "Материалдың түзетілген мәтіні"), encoding="utf-8")
+    published = run("publish", "2026-02", "--force", "--project", root)
+    assert published.exit_code == 0, published.output
+    dry = deliver(root, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    changed = sorted(line.split(": ")[2].split(" <")[0] for line in dry.output.splitlines()
+                     if line.startswith("warning: already sent: "))
+    assert changed == ["Beta Media", "Delta Archive"]  # the two who get Kazakh; ru and en are byte-identical
+    assert ("with files that have changed since (bulletin-2026-02-kk.docx); to send the corrected issue: "
+            "bulletin deliver 2026-02 --resend 'Delta Archive'") in dry.output
+    assert dry.output.count("already sent: Alpha Centre") == dry.output.count("already sent: Gamma Watch") == 1
+    assert "would resend (corrected edition): Beta Media" in deliver(root, "--dry-run", "--resend").output
+    only = deliver(root, "--dry-run", "--resend", "Delta Archive", "Alpha Centre").output
+    assert "would resend (corrected edition): Delta Archive" in only and "warning: already sent: Beta Media" in only
+    assert "already sent: Alpha Centre <alpha@example.org> [ru]: sent " in only
+    assert "and its files have not changed since: nothing to resend" in only
+    assert len(mailbox.messages) == 4
+
+    record = root / "dist/2026-02/deliveries.json"
+    beta = json.loads(record.read_text(encoding="utf-8"))["partners"]["Beta Media"]
+    mailbox.refuse = {"beta@example.org"}
+    refused = deliver(root, "--resend")
+    assert refused.exit_code == 1 and "error: not sent to Beta Media" in refused.output
+    assert json.loads(record.read_text(encoding="utf-8"))["partners"]["Beta Media"] == beta  # the first send stays
+    mailbox.refuse = set()
+    resent = deliver(root, "--resend")
+    assert resent.exit_code == 0, resent.output
+    assert resent.output.count("resent (corrected edition): ") == 1 and "resent (corrected edition): Beta" in resent.output
+    assert [mailbox.count(a) for a in ("alpha@example.org", "beta@example.org", "gamma@example.org",
+                                       "delta@example.org")] == [1, 2, 1, 2]
+    mail = mailbox.messages[-1][1]
+    assert mail["Subject"] == "Сынақ бюллетені — түзетілген шығарылым: 2026\u00a0ж. ақпан"
+    body = mail.get_body().get_content()
+    sent = json.loads(record.read_text(encoding="utf-8"))["partners"]
+    first = sent["Beta Media"]["earlier"][0]
+    assert first["status"] == "sent" and sent["Beta Media"]["correction"] is True
+    day = format_long_date(dt.date.fromisoformat(first["sent_at"][:10]), "kk")
+    assert ("Бұл — түзетілген басылым: ол бұрын жіберілген шығарылымның орнына жолданды (жіберілген күні: "
+            f"{day}).\n") in body
+    assert sent["Beta Media"]["files"][0]["sha256"] != first["files"][0]["sha256"]
+    assert "nothing to send" in deliver(root).output
+    assert deliver(root, "--resend").output.count("already sent: ") == 4
+    assert len(mailbox.messages) == 6
+
+
+def test_resend_names_must_be_partners(site, mailbox):
+    root = site()
+    result = deliver(root, "--resend", "Nobody")
+    assert result.exit_code == 2
+    assert "--resend: no partner named 'Nobody' in partners.yaml (partners: Alpha Centre, Beta Media, Gamma Watch)" \
+        in result.output
+    result = deliver(root, "Alpha Centre")
+    assert result.exit_code == 2 and "partner names are for --resend" in result.output
     assert mailbox.messages == []

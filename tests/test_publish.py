@@ -251,3 +251,27 @@ def test_month_argument_is_required_and_checked(project):
     root = project({"content/2026-02/a.ru.md": entry()}, config=CONFIG, rubrics=BASE_RUBRICS)
     assert publish(root, "2026-13").exit_code == 2
     assert run("publish", "--project", root).exit_code == 2
+
+
+def test_force_of_unchanged_content_is_a_no_op(published, tmp_path, monkeypatch):
+    """Without SOURCE_DATE_EPOCH: re-publishing minutes later writes nothing and keeps the release."""
+    import time
+
+    from conftest import age
+
+    root = tmp_path / "project"
+    shutil.copytree(published, root)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    age(root / "content", 1_893_456_000)  # the content's time (2030-01-01), newer than bulletin's own layouts
+    assert publish(root, "2026-02", "--force").exit_code == 0
+    dist = root / "dist"
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in dist.rglob("*") if p.is_file()}
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 600)
+    result = publish(root, "2026-02", "--force")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1] == (f"no change: {dist / '2026-02'} already holds exactly these "
+                                                      f"6 files; the release is kept as it is")
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in dist.rglob("*") if p.is_file()} == before
+    manifest = json.loads((dist / "2026-02" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["built"] == "2030-01-01T00:00:00Z"

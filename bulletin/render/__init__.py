@@ -90,14 +90,6 @@ class View:
         return f"{self.publication} — {self.month_title}".replace("\u00a0", " ")
 
 
-def build_created() -> dt.datetime:
-    """Build time, or SOURCE_DATE_EPOCH when set, so identical content gives identical files."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-
-
 def _entry_view(item, lang: str, converted: dict, messages: Messages) -> EntryView:
     entry = item.entry
     text_lang = entry.lang
@@ -111,7 +103,10 @@ def _entry_view(item, lang: str, converted: dict, messages: Messages) -> EntryVi
         source_text=source_text, body=converted.get(entry.key), rel=entry.rel)
 
 
-def make_view(bulletin: Bulletin, converted: dict, messages: Messages) -> View:
+def make_view(bulletin: Bulletin, converted: dict, messages: Messages, created: dt.datetime | None = None) -> View:
+    """``created``: the time written into the outputs; by default the content's (bulletin/epoch.py)."""
+    from ..epoch import build_time
+
     config, lang = bulletin.config, bulletin.lang
     sections = [SectionView(s.anchor, s.rubric.key, typeset_text(s.title, lang),
                             [_entry_view(i, lang, converted, messages) for i in s.items])
@@ -125,7 +120,7 @@ def make_view(bulletin: Bulletin, converted: dict, messages: Messages) -> View:
         count_text=messages.ngettext("%(num)d item", "%(num)d items", count) % {"num": count},
         sections=sections,
         untranslated=[_entry_view(i, lang, converted, messages) for i in bulletin.untranslated],
-        messages=messages, created=build_created())
+        messages=messages, created=created or build_time(config, bulletin.month, lang))
 
 
 def write_outputs(outputs: dict[Path, bytes]) -> list[Path]:

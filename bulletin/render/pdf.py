@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 from ..config import Config
 from . import DEFAULT_FONTS, DEFAULT_LAYOUTS, View, fonts_dir
 from .html import render_html
+from ..epoch import ENV as SOURCE_DATE_EPOCH
 from ..locale import LANGUAGE_TAGS
 
 FONTS_CONF = """<?xml version="1.0"?>
@@ -185,8 +186,10 @@ def _die_with_parent() -> None:
         pass
 
 
-def _child(html: str, config: Config, variant: str | None, xmp: dict, pipe) -> None:
+def _child(html: str, config: Config, variant: str | None, xmp: dict, created: int, pipe) -> None:
     _die_with_parent()
+    # fontTools stamps each subset font's 'head' table with this, or with the clock: the PDF's own date.
+    os.environ[SOURCE_DATE_EPOCH] = str(created)
     try:
         pdf, refused = html_to_pdf(html, config, variant, xmp)
         pipe.send(("ok", refused, b"" if refused else pdf))
@@ -203,7 +206,7 @@ def render_pdf(view: View, timeout: int, variant: str | None = None) -> bytes:
            "coverage": f"{view.month} ({view.month_title})"}
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(html, view.config, variant, xmp, sender), daemon=True)
+    process = context.Process(target=_child, args=(html, view.config, variant, xmp, int(view.created.timestamp()), sender), daemon=True)
     process.start()
     sender.close()
     try:

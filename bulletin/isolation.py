@@ -1,0 +1,116 @@
+"""Entry-supplied ids, classes, attributes, #links and link labels -> the same confined to their own entry."""
+
+from __future__ import annotations
+
+import re
+
+from .content import ANCHOR_PREFIX, SLUG, Entry
+from .problems import Problems
+
+# Classes an entry may give its text: presentational ones only, so that no entry can take a layout role
+# (rubric-title feeds the PDF running header, skip-link and colophon are hidden in one format and not in
+# another). A feature that gives entries a class of its own (e.g. confidential passages) adds it here.
+ENTRY_CLASSES = {"mark", "smallcaps", "underline", "line-block", "align-left", "align-right", "align-center"}
+# Classes bulletin itself puts into entry bodies (per-entry footnotes).
+BODY_CLASSES = {"entry-notes", "footnote-ref"}
+# Key-value attributes: pandoc turns custom-style into a DOCX style (a body could pose as the rubric
+# heading), HTML keeps others as data-*; only a language tag stays.
+LANG_VALUE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+# Where each AST node that carries attributes keeps them.
+ATTR_AT = {"Header": 1, "Div": 0, "Span": 0, "Code": 0, "CodeBlock": 0, "Link": 0, "Image": 0, "Table": 0,
+           "Figure": 0}
+SEPARATOR = "_"  # slugs have no '_': "<anchor>_…" belongs to that entry alone, whatever the other slugs
+ENTRY_ANCHOR = re.compile(re.escape(ANCHOR_PREFIX) + SLUG)
+ENTRY_TARGET = re.compile(ENTRY_ANCHOR.pattern + f"(?:{SEPARATOR}.*)?")
+
+
+def entry_id(prefix: str, ident: str) -> str:
+    """An id written in an entry -> the same inside the entry's namespace (no '_' after it: those ids,
+    ``<anchor>__fn-1``, are bulletin's own)."""
+    return prefix + SEPARATOR + re.sub(r"[^\w-]|_", "-", ident)
+
+
+def owned_id(prefix: str, ident: str) -> str:
+    """Ids already in the entry's namespace stay; any other is moved into it."""
+    return ident if ident.startswith(prefix + SEPARATOR) else entry_id(prefix, ident)
+
+
+def internal_href(fragment: str, prefix: str) -> str:
+    """``#x`` in an entry -> another entry's anchor or one of its ids when x is one (a link may point
+    anywhere, only ids are guarded), else x among the entry's own ids."""
+    return "#" + (fragment if ENTRY_TARGET.fullmatch(fragment) else owned_id(prefix, fragment))
+
+
+def keep_classes(classes: list[str]) -> list[str]:
+    return [c for c in classes if c in ENTRY_CLASSES or c in BODY_CLASSES]
+
+
+def confine_attr(node: dict, prefix: str) -> dict:
+    """An AST node's id namespaced, its classes from the safe list, its attributes reduced to lang."""
+    at = ATTR_AT.get(node.get("t"))
+    if at is None:
+        return node
+    ident, classes, pairs = node["c"][at]
+    content = list(node["c"])
+    content[at] = [owned_id(prefix, ident) if ident else "", [c for c in classes if c in ENTRY_CLASSES],
+                   [[k, v] for k, v in pairs if k == "lang" and LANG_VALUE.match(v)]]
+    return {"t": node["t"], "c": content}
+
+
+# ------------------------------------------------------------------------------- reference labels
+
+_CODE = re.compile(r"^(```|~~~).*?^\1[`~]*[ \t]*$|`+[^`\n]*`+", re.MULTILINE | re.DOTALL)
+_DEFINITION = re.compile(r"^ {0,3}\[(\^?)([^\]\n]+)\]:", re.MULTILINE)
+_NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+_FULL_REFERENCE = re.compile(r"\]\[([^\]\n]+)\]")
+_SHORTCUT = re.compile(r"(?<![\]!\\])\[([^\]\[\n^]+)\](?![\[(:])")
+
+
+def _label(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _without_code(body: str) -> str:
+    """Code spans and fenced blocks blanked (newlines kept, so lines stay right): brackets there are text."""
+    return _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), body)
+
+
+def _definitions(entry: Entry) -> dict[tuple[str, str], list[int]]:
+    """(kind, label) -> the lines defining it; kind is '^' for footnotes, '' for links."""
+    found: dict[tuple[str, str], list[int]] = {}
+    text = _without_code(entry.body)
+    for match in _DEFINITION.finditer(text):
+        line = entry.body_line + text[:match.start()].count("\n")
+        found.setdefault((match[1], _label(match[2])), []).append(line)
+    return found
+
+
+def report_labels(entries: list[Entry], problems: Problems) -> None:
+    """Reference links and footnotes resolve inside their own entry only: say so where that changes
+    what an editor may expect (a label defined twice, used but defined elsewhere, or not at all)."""
+    defined = {entry.key: _definitions(entry) for entry in entries}
+    for entry in entries:
+        own = defined[entry.key]
+        for (kind, label), lines in own.items():
+            shown = f"[{kind}{label}]"
+            for line in lines[1:]:
+                what = "footnote" if kind else "link reference"
+                problems.warning(entry.path, line, f"{what} {shown} is defined again (first on line {lines[0]}): "
+                                                   "only the first definition is used")
+        text = _without_code(entry.body)
+        calls = [("^", m) for m in _NOTE_CALL.finditer(text)]
+        calls += [("", m) for m in _FULL_REFERENCE.finditer(text)] + [("", m) for m in _SHORTCUT.finditer(text)]
+        for kind, match in calls:
+            label = _label(match[1])
+            if (kind, label) in own:
+                continue
+            elsewhere = next((e for e in entries if e is not entry and (kind, label) in defined[e.key]), None)
+            if elsewhere is None and match.re is _SHORTCUT:
+                continue  # "[sic]", "[…]": brackets in quoted text are common and mean no link
+            line = entry.body_line + text[:match.start()].count("\n")
+            shown = f"[{kind}{match[1]}]"
+            where = (f"; it is defined in {problems.where(elsewhere.path)}, but labels work only inside their "
+                     "own entry" if elsewhere is not None else "")
+            what = "footnote" if kind else "link reference"
+            problems.warning(entry.path, line, f"{what} {shown} is not defined in this entry{where}: "
+                                               "it prints as plain text")

@@ -145,7 +145,9 @@ class _Checker:
 
     def __init__(self, entry: Entry, lang: str, problems: Problems, root: Path, anchors: frozenset[str]):
         self.entry, self.lang, self.problems, self.root = entry, lang, problems, root
-        self.anchors = anchors  # the entries printed in the same bulletin
+        self.anchors = anchors | {entry.anchor}  # the entries printed in the same bulletin
+        self.notes: list[list] = []  # footnote contents, in the order they are called
+        self.note_keys: list[str] = []
         self.assets: list[Asset] = []
         self.raw_html: list[str] = []
 
@@ -165,6 +167,16 @@ class _Checker:
                                     f"raw '{fmt}' block is not allowed in entries")
                 # pandoc 3 has no Null block: an empty Div stands in for the refused raw block
                 return {"t": "Str", "c": ""} if t == "RawInline" else {"t": "Div", "c": [["", [], []], []]}
+        elif t == "Note":
+            # pandoc copies a note for each call of its label: a label called again keeps its number
+            key = json.dumps(node["c"])
+            if key in self.note_keys:
+                return note_call(self.entry.anchor, self.note_keys.index(key) + 1, first=False)
+            self.note_keys.append(key)
+            self.notes.append([])
+            n = len(self.notes)
+            self.notes[n - 1] = _walk(node["c"], self)  # checked like the body; a note in it comes next
+            return note_call(self.entry.anchor, n)
         elif t == "Link":
             attr, inlines, (url, title) = node["c"]
             target = self._link_target(url)
@@ -291,33 +303,26 @@ def prepare_blocks(blocks: list, entry: Entry, lang: str, problems: Problems, ro
     # Inside a paragraph pandoc keeps only the <style> tags as raw HTML, the CSS between them is text.
     for css in re.findall(r"<style\b[^>]*>(.*?)</style\s*>", entry.body, re.IGNORECASE | re.DOTALL):
         checker._raw_references(css)
-    blocks = number_notes(_walk(blocks, checker), entry.anchor)
+    blocks = append_notes(_walk(blocks, checker), checker.notes, entry.anchor)
     return blocks, checker.assets, "".join(checker.raw_html)
 
 
-def number_notes(blocks: list, prefix: str) -> list:
-    """Footnotes -> numbered from 1 in each entry and printed at its end, the same in every format.
+def note_call(prefix: str, n: int, first: bool = True) -> dict:
+    """Where footnote ``n`` of an entry is called: a superscript number linking to the note (the note
+    links back to its first call)."""
+    link = {"t": "Link", "c": [["", [], []], [{"t": "Str", "c": str(n)}], [f"#{prefix}__fn-{n}", ""]]}
+    # the id on a Span, not the Link: pandoc's DOCX writer makes bookmarks of Span ids only
+    return {"t": "Span", "c": [[f"{prefix}__fnref-{n}" if first else "", [], []],
+                               [{"t": "Superscript", "c": [link]}]]}
+
+
+def append_notes(blocks: list, notes: list[list], prefix: str) -> list:
+    """An entry's footnotes, numbered from 1, printed after its body: the same in every format.
 
     pandoc would number a month's notes through and gather them at the end of the document (HTML) or
     of the page (DOCX, where Word numbers them through the file); a bulletin's reader expects each
     entry's notes with the entry, like an article's. Calls and notes link to each other.
     """
-    notes: list[list] = []
-
-    def visit(kind, node):
-        if kind == "node" and node.get("t") == "Note":
-            notes.append(node["c"])
-            n = len(notes)
-            link = {"t": "Link", "c": [["", ["footnote-ref"], []], [{"t": "Str", "c": str(n)}],
-                                       [f"#{prefix}__fn-{n}", ""]]}
-            # the id on a Span, not the Link: pandoc's DOCX writer makes bookmarks of Span ids only
-            return {"t": "Span", "c": [[f"{prefix}__fnref-{n}", [], []], [{"t": "Superscript", "c": [link]}]]}
-        return node
-    blocks = _walk(blocks, visit)
-    index = 0
-    while index < len(notes):  # a note inside a note is numbered after the others
-        notes[index] = _walk(notes[index], visit)
-        index += 1
     if not notes:
         return blocks
     items = []

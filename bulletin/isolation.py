@@ -45,6 +45,11 @@ def keep_classes(classes: list[str]) -> list[str]:
     return [c for c in classes if c in ENTRY_CLASSES or c in BODY_CLASSES]
 
 
+def node_id(node: dict) -> str:
+    at = ATTR_AT.get(node.get("t"))
+    return node["c"][at][0] if at is not None else ""
+
+
 def confine_attr(node: dict, prefix: str) -> dict:
     """An AST node's id namespaced, its classes from the safe list, its attributes reduced to lang."""
     at = ATTR_AT.get(node.get("t"))

@@ -17,7 +17,8 @@ import pypandoc
 
 from .content import ANCHOR_PREFIX, ENTRY_RE, Entry
 from .hyphenation import hyphenate_text
-from .isolation import ENTRY_TARGET, SEPARATOR, confine_attr, internal_href, keep_classes, owned_id, report_labels
+from .isolation import (ENTRY_TARGET, SEPARATOR, confine_attr, internal_href, keep_classes, node_id, owned_id,
+                        report_labels)
 from .locale import typeset_inlines
 from .problems import Problems
 
@@ -148,6 +149,8 @@ class _Checker:
         self.anchors = anchors | {entry.anchor}  # the entries printed in the same bulletin
         self.notes: list[list] = []  # footnote contents, in the order they are called
         self.note_keys: list[str] = []
+        self.ids: set[str] = set()  # every id of the entry, namespaced
+        self.id_links: list[tuple[str, str, int]] = []  # (id, url as written, line) of its #links
         self.assets: list[Asset] = []
         self.raw_html: list[str] = []
 
@@ -155,6 +158,8 @@ class _Checker:
         if kind == "inlines":
             return typeset_inlines(node, self.lang)
         node = confine_attr(node, self.entry.anchor)
+        if node_id(node):
+            self.ids.add(node_id(node))
         t = node.get("t")
         if t in ("RawBlock", "RawInline"):
             fmt = node["c"][0].lower()
@@ -162,6 +167,8 @@ class _Checker:
                 self.raw_html.append(node["c"][1])
                 self._raw_references(node["c"][1])
                 self._raw_links(node["c"][1])
+                self.ids.update(owned_id(self.entry.anchor, ident) for ident in
+                                re.findall(r"""\sid\s*=\s*["']?([^"'\s>]+)""", node["c"][1], re.IGNORECASE))
             else:
                 self.problems.error(self.entry.path, _line_of(self.entry, r"\{=" + re.escape(fmt)),
                                     f"raw '{fmt}' block is not allowed in entries")
@@ -175,6 +182,7 @@ class _Checker:
             self.note_keys.append(key)
             self.notes.append([])
             n = len(self.notes)
+            self.ids.add(f"{self.entry.anchor}__fn-{n}")
             self.notes[n - 1] = _walk(node["c"], self)  # checked like the body; a note in it comes next
             return note_call(self.entry.anchor, n)
         elif t == "Link":
@@ -233,7 +241,10 @@ class _Checker:
                 self.problems.warning(self.entry.path, line, f"link '{url[:80]}' removed: no entry of this "
                                                              "bulletin has that anchor")
                 return None
-            return internal_href(fragment, self.entry.anchor)
+            href = internal_href(fragment, self.entry.anchor)
+            if href.startswith(f"#{self.entry.anchor}{SEPARATOR}"):
+                self.id_links.append((href[1:], url, line))
+            return href
         target = (self.entry.path.parent / unquote(path.split("?")[0])).resolve()
         content = (self.root / "content").resolve()
         if not _inside(target, content):
@@ -304,6 +315,10 @@ def prepare_blocks(blocks: list, entry: Entry, lang: str, problems: Problems, ro
     for css in re.findall(r"<style\b[^>]*>(.*?)</style\s*>", entry.body, re.IGNORECASE | re.DOTALL):
         checker._raw_references(css)
     blocks = append_notes(_walk(blocks, checker), checker.notes, entry.anchor)
+    for ident, url, line in checker.id_links:
+        if ident not in checker.ids:
+            problems.warning(entry.path, line, f"link '{url[:80]}' leads nowhere: no heading or id of this entry "
+                                               "has that id")
     return blocks, checker.assets, "".join(checker.raw_html)
 
 

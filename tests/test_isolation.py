@@ -181,6 +181,21 @@ def test_labels_resolve_only_inside_their_entry_and_check_says_so(tmp_path):
     assert "elsewhere.example" not in article(html, "entry-a")
 
 
+def test_a_label_called_twice_keeps_one_note_and_inline_notes_count_too(tmp_path):
+    body = ("Первый вызов[^a], второй вызов[^a] и встроенная^[Встроенная сноска.].\n\n"
+            "## Итоги года\n\nСм. [итоги](#итоги-года) и [никуда](#nowhere).\n\n[^a]: Общая сноска.\n")
+    root = make_project(tmp_path / "project", {f"{M}a.ru.md": entry(body=body)})
+    result = run("build", "--project", root, "--format", "html")
+    assert result.exit_code == 0
+    html = article((root / OUT / HTML).read_text(encoding="utf-8"), "entry-a")
+    assert html.count("Общая сноска") == 1 and html.count('href="#entry-a__fn-1"') == 2
+    assert html.count('id="entry-a__fnref-1"') == 1
+    assert re.search(r'>2\.</a> Встроенная сноска', html)
+    assert 'id="entry-a_итоги-года"' in html and 'href="#entry-a_итоги-года"' in html
+    assert result.output.splitlines()[:-1] == [
+        f"{M}a.ru.md:11: warning: link '#nowhere' leads nowhere: no heading or id of this entry has that id"]
+
+
 def test_pandoc_runs_once_per_batch_whatever_the_number_of_entries(tmp_path, monkeypatch):
     import bulletin.markdown as markdown
 

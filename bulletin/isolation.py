@@ -50,6 +50,13 @@ def node_id(node: dict) -> str:
     return node["c"][at][0] if at is not None else ""
 
 
+def without_id(node: dict) -> dict:
+    at = ATTR_AT[node["t"]]
+    content = list(node["c"])
+    content[at] = ["", *content[at][1:]]
+    return {"t": node["t"], "c": content}
+
+
 def confine_attr(node: dict, prefix: str) -> dict:
     """An AST node's id namespaced, its classes from the safe list, its attributes reduced to lang."""
     at = ATTR_AT.get(node.get("t"))

@@ -18,7 +18,7 @@ import pypandoc
 from .content import ANCHOR_PREFIX, ENTRY_RE, Entry
 from .hyphenation import hyphenate_text
 from .isolation import (ENTRY_TARGET, SEPARATOR, confine_attr, internal_href, keep_classes, node_id, owned_id,
-                        report_labels)
+                        report_labels, without_id)
 from .locale import typeset_inlines
 from .problems import Problems
 
@@ -91,8 +91,9 @@ def _body_key(entry: Entry, lang: str, anchors: str) -> str:
     return digest[:24]
 
 
-def _line_of(entry: Entry, pattern: str) -> int:
-    match = re.search(pattern, entry.body)
+def _line_of(entry: Entry, pattern: str, nth: int = 0) -> int:
+    """The line of the pattern's first match in the body (its ``nth`` one, counting from 0)."""
+    match = next((m for i, m in enumerate(re.finditer(pattern, entry.body)) if i == nth), None)
     return entry.body_line + entry.body[:match.start()].count("\n") if match else entry.body_line
 
 
@@ -150,6 +151,7 @@ class _Checker:
         self.notes: list[list] = []  # footnote contents, in the order they are called
         self.note_keys: list[str] = []
         self.ids: set[str] = set()  # every id of the entry, namespaced
+        self.repeated: dict[str, int] = {}  # id as written -> how many times it came again
         self.id_links: list[tuple[str, str, int]] = []  # (id, url as written, line) of its #links
         self.assets: list[Asset] = []
         self.raw_html: list[str] = []
@@ -157,8 +159,14 @@ class _Checker:
     def __call__(self, kind: str, node):
         if kind == "inlines":
             return typeset_inlines(node, self.lang)
+        written = node_id(node)
         node = confine_attr(node, self.entry.anchor)
-        if node_id(node):
+        if written and node_id(node) in self.ids:
+            uses = self.repeated[written] = self.repeated.get(written, 0) + 1
+            self.problems.warning(self.entry.path, _line_of(self.entry, re.escape(written[:40]), uses),
+                                  f"id '{written[:80]}' is given twice in this entry: only the first is kept")
+            node = without_id(node)
+        elif written:
             self.ids.add(node_id(node))
         t = node.get("t")
         if t in ("RawBlock", "RawInline"):
@@ -404,13 +412,17 @@ def write_fragments(block_lists: list[list], timeout: int) -> list[str]:
     return fragments
 
 
-def _filter_attribute(prefix: str, element: str, attribute: str, value: str) -> str | None:
+def _filter_attribute(prefix: str, seen: set, element: str, attribute: str, value: str) -> str | None:
     """Raw HTML gets the rules Markdown got in the AST: ids in the entry's namespace (``prefix``), safe
     classes only, links to the web, mail or an id; file links were resolved or refused before."""
     if element == "img" and attribute == "src":
         return value if value.startswith(ASSET_SCHEME) else None
-    if attribute == "id":
-        return owned_id(prefix, value)
+    if attribute == "id":  # ``seen``: the fragment's ids so far; a second use is dropped
+        value = owned_id(prefix, value)
+        if value in seen:
+            return None
+        seen.add(value)
+        return value
     if attribute == "class":
         return " ".join(keep_classes(value.split())) or None
     if element == "a" and attribute == "href":
@@ -427,7 +439,7 @@ def sanitize_html(html: str, entry: Entry, problems: Problems, raw_html: str = "
     html = re.sub(r'style="text-align: (left|right|center);"', r'class="align-\1"', html)
     clean = nh3.clean(html, tags=ALLOWED_TAGS, clean_content_tags=DROPPED_WITH_CONTENT,
                       attributes=ALLOWED_ATTRIBUTES,
-                      attribute_filter=functools.partial(_filter_attribute, entry.anchor),
+                      attribute_filter=functools.partial(_filter_attribute, entry.anchor, set()),
                       url_schemes={"http", "https", "mailto", ASSET_SCHEME.rstrip(":")},
                       link_rel="noopener noreferrer")
     # pandoc's own output (e.g. <col style=…> in wide tables) is cleaned silently; the entry's raw HTML is not.

@@ -196,6 +196,19 @@ def test_a_label_called_twice_keeps_one_note_and_inline_notes_count_too(tmp_path
         f"{M}a.ru.md:11: warning: link '#nowhere' leads nowhere: no heading or id of this entry has that id"]
 
 
+def test_an_id_given_twice_in_an_entry_is_kept_once_with_a_warning(tmp_path):
+    body = '## Начало {#x}\n\nТекст и [метка]{#x}.\n\n<p id="x">Сырой абзац.</p>\n'
+    root = make_project(tmp_path / "project", {f"{M}a.ru.md": entry(body=body)})
+    result = run("build", "--project", root, "--format", "html,docx")
+    assert result.exit_code == 0
+    assert f"{M}a.ru.md:9: warning: id 'x' is given twice in this entry: only the first is kept" in \
+        result.output.splitlines()
+    html = (root / OUT / HTML).read_text(encoding="utf-8")
+    ids = [attrs["id"] for _, attrs in Elements(html).tags if "id" in attrs]
+    assert ids.count("entry-a_x") == 1 and len(ids) == len(set(ids))
+    assert docx_parts((root / OUT / DOCX).read_bytes())[0].count('w:name="entry-a_x"') == 1
+
+
 def test_pandoc_runs_once_per_batch_whatever_the_number_of_entries(tmp_path, monkeypatch):
     import bulletin.markdown as markdown
 

@@ -11,7 +11,7 @@ from .problems import Problems
 # (rubric-title feeds the PDF running header, skip-link and colophon are hidden in one format and not in
 # another). A feature that gives entries a class of its own (e.g. confidential passages) adds it here.
 ENTRY_CLASSES = {"mark", "smallcaps", "underline", "line-block", "align-left", "align-right", "align-center"}
-# Classes bulletin itself puts into entry bodies (per-entry footnotes).
+# Classes bulletin itself puts into entry bodies (per-entry footnotes); harmless if an entry uses them.
 BODY_CLASSES = {"entry-notes"}
 # Key-value attributes: pandoc turns custom-style into a DOCX style (a body could pose as the rubric
 # heading), HTML keeps others as data-*; only a language tag stays.
@@ -64,7 +64,7 @@ def confine_attr(node: dict, prefix: str) -> dict:
         return node
     ident, classes, pairs = node["c"][at]
     content = list(node["c"])
-    content[at] = [owned_id(prefix, ident) if ident else "", [c for c in classes if c in ENTRY_CLASSES],
+    content[at] = [owned_id(prefix, ident) if ident else "", keep_classes(classes),
                    [[k, v] for k, v in pairs if k == "lang" and LANG_VALUE.match(v)]]
     return {"t": node["t"], "c": content}
 

@@ -319,7 +319,11 @@ def test_builds_from_two_folders_give_identical_bytes_and_no_local_path(tmp_path
     import zlib
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    from test_security import png
+
     files = {k: v for k, v in FILES.items() if "hijack" not in k}
+    files[f"{M}pic.png"] = png()
+    files[f"{M}beta.ru.md"] = entry(title="Бета", date="2026-02-10", body=BETA + "\n![Снимок](pic.png)\n")
     outputs = []
     for folder in ("first/project", "second/elsewhere-named"):
         root = make_project(tmp_path / folder, files)

@@ -1,4 +1,4 @@
-"""Entry-supplied ids, classes, attributes, #links and link labels -> the same confined to their own entry."""
+"""Entry ids, classes, attributes, #links, footnotes and link labels -> the same, confined to their entry."""
 
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ ENTRY_TARGET = re.compile(ENTRY_ANCHOR.pattern + f"(?:{SEPARATOR}.*)?")
 
 
 def entry_id(prefix: str, ident: str) -> str:
-    """An id written in an entry -> the same inside the entry's namespace (no '_' after it: those ids,
-    ``<anchor>__fn-1``, are bulletin's own)."""
+    """An id written in an entry -> the same inside the entry's namespace, with no '_' after it (ids
+    beginning ``<anchor>__`` are bulletin's own, see note_ids)."""
     return prefix + SEPARATOR + re.sub(r"[^\w-]|_", "-", ident)
 
 
@@ -67,6 +67,45 @@ def confine_attr(node: dict, prefix: str) -> dict:
     content[at] = [owned_id(prefix, ident) if ident else "", keep_classes(classes),
                    [[k, v] for k, v in pairs if k == "lang" and LANG_VALUE.match(v)]]
     return {"t": node["t"], "c": content}
+
+
+# -------------------------------------------------------------------------------------- footnotes
+
+def note_ids(prefix: str, n: int) -> tuple[str, str]:
+    """The ids of note ``n`` and of its first call: no id written in the entry can be one (see entry_id)."""
+    return f"{prefix}{SEPARATOR}_fn-{n}", f"{prefix}{SEPARATOR}_fnref-{n}"
+
+
+def note_call(prefix: str, n: int, first: bool = True) -> dict:
+    """Where footnote ``n`` of an entry is called: a superscript number linking to the note (the note
+    links back to its first call)."""
+    note, call = note_ids(prefix, n)
+    link = {"t": "Link", "c": [["", [], []], [{"t": "Str", "c": str(n)}], ["#" + note, ""]]}
+    # the id on a Span, not the Link: pandoc's DOCX writer makes bookmarks of Span ids only
+    return {"t": "Span", "c": [[call if first else "", [], []], [{"t": "Superscript", "c": [link]}]]}
+
+
+def append_notes(blocks: list, notes: list[list], prefix: str) -> list:
+    """An entry's footnotes, numbered from 1, printed after its body: the same in every format.
+
+    pandoc would number a month's notes through and gather them at the end of the document (HTML) or
+    of the page (DOCX, where Word numbers them through the file); a bulletin's reader expects each
+    entry's notes with the entry, like an article's. Calls and notes link to each other.
+    """
+    if not notes:
+        return blocks
+    items = []
+    for n, content in enumerate(notes, 1):
+        note, call = note_ids(prefix, n)
+        back = {"t": "Link", "c": [["", [], []], [{"t": "Str", "c": f"{n}."}], ["#" + call, ""]]}
+        first = content[0] if content else {}
+        if first.get("t") in ("Para", "Plain"):
+            content = [{"t": first["t"], "c": [back, {"t": "Space"}, *first["c"]]}, *content[1:]]
+        else:
+            content = [{"t": "Plain", "c": [back]}, *content]
+        items.append({"t": "Div", "c": [[note, [], []], content]})
+    return blocks + [{"t": "Div", "c": [["", ["entry-notes"], [["custom-style", "Footnote Text"]]],
+                                        [{"t": "HorizontalRule"}, *items]]}]
 
 
 # ------------------------------------------------------------------------------- reference labels

@@ -17,8 +17,8 @@ import pypandoc
 
 from .content import ANCHOR_PREFIX, ENTRY_RE, Entry
 from .hyphenation import hyphenate_text
-from .isolation import (ENTRY_TARGET, SEPARATOR, confine_attr, internal_href, keep_classes, node_id, owned_id,
-                        report_labels, without_id)
+from .isolation import (ENTRY_TARGET, SEPARATOR, append_notes, confine_attr, internal_href, keep_classes,
+                        node_id, note_call, note_ids, owned_id, report_labels, without_id)
 from .locale import typeset_inlines
 from .problems import Problems
 
@@ -190,7 +190,7 @@ class _Checker:
             self.note_keys.append(key)
             self.notes.append([])
             n = len(self.notes)
-            self.ids.add(f"{self.entry.anchor}__fn-{n}")
+            self.ids.add(note_ids(self.entry.anchor, n)[0])
             self.notes[n - 1] = _walk(node["c"], self)  # checked like the body; a note in it comes next
             return note_call(self.entry.anchor, n)
         elif t == "Link":
@@ -328,37 +328,6 @@ def prepare_blocks(blocks: list, entry: Entry, lang: str, problems: Problems, ro
             problems.warning(entry.path, line, f"link '{url[:80]}' leads nowhere: no heading or id of this entry "
                                                "has that id")
     return blocks, checker.assets, "".join(checker.raw_html)
-
-
-def note_call(prefix: str, n: int, first: bool = True) -> dict:
-    """Where footnote ``n`` of an entry is called: a superscript number linking to the note (the note
-    links back to its first call)."""
-    link = {"t": "Link", "c": [["", [], []], [{"t": "Str", "c": str(n)}], [f"#{prefix}__fn-{n}", ""]]}
-    # the id on a Span, not the Link: pandoc's DOCX writer makes bookmarks of Span ids only
-    return {"t": "Span", "c": [[f"{prefix}__fnref-{n}" if first else "", [], []],
-                               [{"t": "Superscript", "c": [link]}]]}
-
-
-def append_notes(blocks: list, notes: list[list], prefix: str) -> list:
-    """An entry's footnotes, numbered from 1, printed after its body: the same in every format.
-
-    pandoc would number a month's notes through and gather them at the end of the document (HTML) or
-    of the page (DOCX, where Word numbers them through the file); a bulletin's reader expects each
-    entry's notes with the entry, like an article's. Calls and notes link to each other.
-    """
-    if not notes:
-        return blocks
-    items = []
-    for n, content in enumerate(notes, 1):
-        back = {"t": "Link", "c": [["", [], []], [{"t": "Str", "c": f"{n}."}], [f"#{prefix}__fnref-{n}", ""]]}
-        first = content[0] if content else {}
-        if first.get("t") in ("Para", "Plain"):
-            content = [{"t": first["t"], "c": [back, {"t": "Space"}, *first["c"]]}, *content[1:]]
-        else:
-            content = [{"t": "Plain", "c": [back]}, *content]
-        items.append({"t": "Div", "c": [[f"{prefix}__fn-{n}", [], []], content]})
-    return blocks + [{"t": "Div", "c": [["", ["entry-notes"], [["custom-style", "Footnote Text"]]],
-                                        [{"t": "HorizontalRule"}, *items]]}]
 
 
 def shift_headings(blocks: list, top: int) -> list:

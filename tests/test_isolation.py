@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import entry, make_project, run
-from pdftext import normalize, pdf_pages_text
+from pdftext import normalize, pdf_outline, pdf_pages_text
 
 M = "content/2026-02/"
 OUT = Path("build") / "2026-02"
@@ -31,7 +31,8 @@ BETA = ("Второе сообщение[^1] со [ссылкой][r] и ещё 
 FILLER = "\n\n".join(f"Обычный абзац номер {i}, который занимает место на странице и переносит текст дальше."
                      for i in range(70))
 HIJACK = ("[Поддельный заголовок]{.rubric-title #entry-alpha}\n\n::: {.skip-link .mark}\nСкрытый абзац.\n:::\n\n"
-          '<p class="colophon" id="main">Сырой абзац.</p>\n\n::: {custom-style="Heading 1"}\nПоддельная рубрика.\n:::\n\n'
+          '<p class="colophon" id="main">Сырой абзац.</p>\n\n<h3>Поддельный материал</h3>\n\n'
+          '::: {custom-style="Heading 1"}\nПоддельная рубрика.\n:::\n\n'
           f"{FILLER}\n")
 LINKS = ("Ссылки: [прошлый выпуск](../2026-01/old.ru.md), [отчёт](report.pdf),\n"
          "[черновик](draft.ru.md) и [ничего](nothing.ru.md).\n")
@@ -254,6 +255,10 @@ def test_a_rubric_title_class_in_an_entry_never_becomes_the_pdf_running_header(b
     assert sum(p.count("Поддельный заголовок") for p in pages) == 1
     # pypdf reads the running header last, before the page number
     assert all(re.search(r"Прогресс\? \d+$", p) for p in hijack_pages), [p[-40:] for p in hijack_pages]
+    # nor does a raw heading in an entry's body become a bookmark beside the entries
+    outline = pdf_outline(built["pdf"])
+    titles = [title for title, children in outline] + [t for _, children in outline for t, _ in children]
+    assert "Захват" in titles and not any("Поддельн" in title for title in str(outline).split("'"))
     from pypdf import PdfReader
 
     reader = PdfReader(built["pdf"])

@@ -126,30 +126,36 @@ def _without_code(body: str) -> str:
     return _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), body)
 
 
-def _definitions(entry: Entry) -> dict[tuple[str, str], list[int]]:
-    """(kind, label) -> the lines defining it; kind is '^' for footnotes, '' for links."""
-    found: dict[tuple[str, str], list[int]] = {}
+def _definitions(entry: Entry) -> dict[tuple[str, str], list[tuple[int, str]]]:
+    """(kind, label) -> the lines defining it and the label as written; kind is '^' for footnotes."""
+    found: dict[tuple[str, str], list[tuple[int, str]]] = {}
     text = _without_code(entry.body)
     for match in _DEFINITION.finditer(text):
         line = entry.body_line + text[:match.start()].count("\n")
-        found.setdefault((match[1], _label(match[2])), []).append(line)
+        found.setdefault((match[1], _label(match[2])), []).append((line, match[2]))
     return found
 
 
 def report_labels(entries: list[Entry], problems: Problems) -> None:
     """Reference links and footnotes resolve inside their own entry only: say so where that changes
-    what an editor may expect (a label defined twice, used but defined elsewhere, or not at all)."""
+    what an editor may expect (a label defined twice, used but defined elsewhere or not at all, a
+    footnote never called)."""
     defined = {entry.key: _definitions(entry) for entry in entries}
     for entry in entries:
         own = defined[entry.key]
         for (kind, label), lines in own.items():
-            shown = f"[{kind}{label}]"
-            for line in lines[1:]:
-                what = "footnote" if kind else "link reference"
-                problems.warning(entry.path, line, f"{what} {shown} is defined again (first on line {lines[0]}): "
-                                                   "only the first definition is used")
+            what = "footnote" if kind else "link reference"
+            for line, written in lines[1:]:
+                problems.warning(entry.path, line, f"{what} [{kind}{written}] is defined again (first on line "
+                                                   f"{lines[0][0]}): only the first definition is used")
         text = _without_code(entry.body)
         calls = [("^", m) for m in _NOTE_CALL.finditer(text)]
+        called = {_label(m[1]) for _, m in calls}
+        for (kind, label), lines in own.items():
+            if kind and label not in called:
+                line, written = lines[0]
+                problems.warning(entry.path, line, f"footnote [^{written}] is never called in this entry "
+                                                   f"(write [^{written}] in the text): it is not printed")
         calls += [("", m) for m in _FULL_REFERENCE.finditer(text)] + [("", m) for m in _SHORTCUT.finditer(text)]
         for kind, match in calls:
             label = _label(match[1])

@@ -163,7 +163,8 @@ def test_labels_resolve_only_inside_their_entry_and_check_says_so(tmp_path):
                                                              "[^1]: Два.\n\n[r]: https://b.example/1\n"
                                                              "[R]: https://b.example/2\n"
                                                              "[src]: https://elsewhere.example/\n"),
-        f"{M}c.ru.md": entry(title="В", date="2026-02-03", body="Без текста[^9], [sic] и `[src]` в коде.\n"),
+        f"{M}c.ru.md": entry(title="В", date="2026-02-03", body="Без текста[^9], [sic] и `[src]` в коде.\n\n"
+                                                             "[^lost]: Потерянная сноска.\n"),
     }
     root = make_project(tmp_path / "project", files)
     result = run("check", "--project", root)
@@ -172,9 +173,11 @@ def test_labels_resolve_only_inside_their_entry_and_check_says_so(tmp_path):
             f"{M}b.ru.md, but labels work only inside their own entry: it prints as plain text") in lines
     assert f"{M}b.ru.md:11: warning: footnote [^1] is defined again (first on line 9): " \
            "only the first definition is used" in lines
-    assert f"{M}b.ru.md:14: warning: link reference [r] is defined again (first on line 13): " \
+    assert f"{M}b.ru.md:14: warning: link reference [R] is defined again (first on line 13): " \
            "only the first definition is used" in lines
     assert f"{M}c.ru.md:7: warning: footnote [^9] is not defined in this entry: it prints as plain text" in lines
+    assert f"{M}c.ru.md:9: warning: footnote [^lost] is never called in this entry (write [^lost] in the " \
+           "text): it is not printed" in lines
     assert not any("[sic]" in line for line in lines)
     assert not any(line.startswith(f"{M}c.ru.md") and "[src]" in line for line in lines)
     assert run("build", "--project", root, "--format", "html").exit_code == 0

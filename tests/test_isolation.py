@@ -13,6 +13,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import entry, make_project, run
 from pdftext import normalize, pdf_outline, pdf_pages_text
@@ -350,3 +352,66 @@ def test_builds_from_two_folders_give_identical_bytes_and_no_local_path(tmp_path
     assert sorted(outputs[0]) == [DOCX, HTML, PDF]
     assert outputs[0] == outputs[1]
     assert normalize(" ".join(pdf_pages_text(tmp_path / "first/project" / OUT / PDF)))
+
+
+# -------------------------------------------------------------------------------- property test
+
+LABELS = ["1", "a", "src", "Src", "note 1", "сноска"]
+
+
+def _entry_body(i: int, plan: list[tuple[str, bool, bool, str]]) -> str:
+    """Entry ``i``: for each label, a call (footnote or reference), its definition or not, and an id."""
+    text, defs = [], []
+    for label, is_note, defined, ident in plan:
+        text.append(f"Текст[^{label}]" if is_note else f"[ссылка][{label}]")
+        if ident:
+            text.append(f"[метка]{{#{ident}}}")
+        if defined:
+            defs.append(f"[^{label}]: Сноска e{i} «{label}»." if is_note else f"[{label}]: https://e{i}.example/{label}")
+    return " ".join(text) + "\n\n" + "\n\n".join(defs) + "\n"
+
+
+PLANS = st.lists(st.lists(st.tuples(st.sampled_from(LABELS), st.booleans(), st.booleans(),
+                                    st.sampled_from(["", "x", "entry-e0", "entry-e1_x", "main", "entry-e0__fn-1"])),
+                          max_size=4), min_size=2, max_size=4)
+
+
+@settings(max_examples=25, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(plans=PLANS)
+def test_whatever_entries_define_each_keeps_only_its_own(isolation_scratch, plans):
+    """Random entries, one batch: no URL, note or id of one entry appears in another, in HTML or the
+    AST that the DOCX is written from; every id of an entry lies in its own namespace."""
+    import json
+    import shutil
+
+    from bulletin.build import load_month_content
+
+    month = isolation_scratch / M
+    shutil.rmtree(month, ignore_errors=True)
+    month.mkdir(parents=True)
+    for i, plan in enumerate(plans):
+        (month / f"e{i}.ru.md").write_text(entry(title=f"Материал {i}", body=_entry_body(i, plan)), encoding="utf-8")
+    content = load_month_content(isolation_scratch, "2026-02", ["ru"])
+    converted = content.converted["ru"]
+    assert len(converted) == len(plans)
+    for i in range(len(plans)):
+        body = converted[(f"e{i}", "ru")]
+        others = [f"e{j}.example" for j in range(len(plans)) if j != i] + \
+                 [f"Сноска e{j} " for j in range(len(plans)) if j != i]
+        for text in (body.html, json.dumps(body.blocks, ensure_ascii=False)):
+            assert not any(other in text for other in others), (i, text)
+        for ident in re.findall(r'\sid="([^"]*)"', body.html):
+            assert ident.startswith(f"entry-e{i}_"), ident
+        ids = re.findall(r'\sid="([^"]*)"', body.html)
+        assert len(ids) == len(set(ids))
+        numbers = re.findall(r'<a href="#entry-e\d+__fnref-(\d+)"', body.html)
+        assert numbers == [str(n) for n in range(1, len(numbers) + 1)]  # notes numbered from 1 in each entry
+
+
+@pytest.fixture(scope="module")
+def isolation_scratch(tmp_path_factory):
+    from conftest import BASE_CONFIG
+
+    config = BASE_CONFIG.replace("languages: [ru, kk, en]", "languages: [ru]")
+    return make_project(tmp_path_factory.mktemp("isolation-property") / "project", config=config)

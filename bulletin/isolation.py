@@ -76,11 +76,13 @@ def note_ids(prefix: str, n: int) -> tuple[str, str]:
     return f"{prefix}{SEPARATOR}_fn-{n}", f"{prefix}{SEPARATOR}_fnref-{n}"
 
 
-def note_call(prefix: str, n: int, first: bool = True) -> dict:
+def note_call(prefix: str, n: int, first: bool = True, linked: bool = True) -> dict:
     """Where footnote ``n`` of an entry is called: a superscript number linking to the note (the note
-    links back to its first call)."""
+    links back to its first call); not a link when ``linked`` is false (inside a link's text)."""
     note, call = note_ids(prefix, n)
-    link = {"t": "Link", "c": [["", [], []], [{"t": "Str", "c": str(n)}], ["#" + note, ""]]}
+    number = [{"t": "Str", "c": str(n)}]
+    link = ({"t": "Link", "c": [["", [], []], number, ["#" + note, ""]]} if linked
+            else {"t": "Span", "c": [["", [], []], number]})
     # the id on a Span, not the Link: pandoc's DOCX writer makes bookmarks of Span ids only
     return {"t": "Span", "c": [[call if first else "", [], []], [{"t": "Superscript", "c": [link]}]]}
 

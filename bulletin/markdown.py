@@ -183,21 +183,15 @@ class _Checker:
                 # pandoc 3 has no Null block: an empty Div stands in for the refused raw block
                 return {"t": "Str", "c": ""} if t == "RawInline" else {"t": "Div", "c": [["", [], []], []]}
         elif t == "Note":
-            # pandoc copies a note for each call of its label: a label called again keeps its number
-            key = json.dumps(node["c"])
-            if key in self.note_keys:
-                return note_call(self.entry.anchor, self.note_keys.index(key) + 1, first=False)
-            self.note_keys.append(key)
-            self.notes.append([])
-            n = len(self.notes)
-            self.ids.add(note_ids(self.entry.anchor, n)[0])
-            self.notes[n - 1] = _walk(node["c"], self)  # checked like the body; a note in it comes next
-            return note_call(self.entry.anchor, n)
+            return self._note(node)
         elif t == "Link":
             attr, inlines, (url, title) = node["c"]
             target = self._link_target(url)
             if target is None:
                 return {"t": "Span", "c": [["", [], []], inlines]}
+            # a note called inside a link's text: its call cannot be a link too (Word refuses nested links)
+            inlines = _walk(inlines, lambda kind, n: self._note(n, linked=False)
+                            if kind == "node" and n.get("t") == "Note" else n)
             return {"t": "Link", "c": [attr, inlines, [target, title]]}
         elif t == "Image":
             attr, inlines, (url, title) = node["c"]
@@ -207,6 +201,19 @@ class _Checker:
             self.assets.append(asset)
             return {"t": "Image", "c": [attr, inlines, [f"{ASSET_SCHEME}{len(self.assets) - 1}", title]]}
         return node
+
+    def _note(self, node: dict, linked: bool = True) -> dict:
+        """A footnote -> its call; its text is checked like the body and kept for append_notes."""
+        # pandoc copies a note for each call of its label: a label called again keeps its number
+        key = json.dumps(node["c"])
+        if key in self.note_keys:
+            return note_call(self.entry.anchor, self.note_keys.index(key) + 1, first=False, linked=linked)
+        self.note_keys.append(key)
+        self.notes.append([])
+        n = len(self.notes)
+        self.ids.add(note_ids(self.entry.anchor, n)[0])
+        self.notes[n - 1] = _walk(node["c"], self)  # a note inside this one is numbered next
+        return note_call(self.entry.anchor, n, linked=linked)
 
     def _raw_references(self, html: str) -> None:
         """Raw HTML that would pull in a file or a URL (img src, link href, url(), @import…) is refused

@@ -202,6 +202,21 @@ def test_a_label_called_twice_keeps_one_note_and_inline_notes_count_too(tmp_path
         f"{M}a.ru.md:11: warning: link '#nowhere' leads nowhere: no heading or id of this entry has that id"]
 
 
+def test_a_note_called_inside_a_link_makes_no_link_inside_the_link(tmp_path):
+    body = "Начало [текст^[Сноска в ссылке.]](https://x.example/) и [*курсив^[Вторая.]*](https://y.example/).\n"
+    root = make_project(tmp_path / "project", {f"{M}a.ru.md": entry(body=body)})
+    assert run("build", "--project", root, "--format", "html,docx").exit_code == 0
+    document, _ = docx_parts((root / OUT / DOCX).read_bytes())
+    depth = deepest = 0
+    for match in re.finditer(r"<(/?)w:hyperlink\b", document):
+        depth += -1 if match[1] else 1
+        deepest = max(deepest, depth)
+    assert deepest == 1  # Word refuses a hyperlink inside a hyperlink
+    assert "1. Сноска в ссылке." in docx_text(document) and "2. Вторая." in docx_text(document)
+    html = article((root / OUT / HTML).read_text(encoding="utf-8"), "entry-a")
+    assert re.search(r'<a href="https://x.example/"[^>]*>текст<span id="entry-a__fnref-1"><sup><span>1</span>', html)
+
+
 def test_an_id_given_twice_in_an_entry_is_kept_once_with_a_warning(tmp_path):
     body = '## Начало {#x}\n\nТекст и [метка]{#x}.\n\n<p id="x">Сырой абзац.</p>\n'
     root = make_project(tmp_path / "project", {f"{M}a.ru.md": entry(body=body)})

@@ -26,7 +26,7 @@ class Item:
 
     @property
     def anchor(self) -> str:
-        return f"entry-{self.entry.slug}"
+        return self.entry.anchor
 
 
 @dataclass

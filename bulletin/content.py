@@ -13,7 +13,9 @@ from .problems import Problems
 from .source import load_yaml, read_text
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-ENTRY_RE = re.compile(r"^(?P<slug>[a-z0-9][a-z0-9-]*)\.(?P<lang>[a-z]{2})\.md$")
+SLUG = r"[a-z0-9][a-z0-9-]*"
+ENTRY_RE = re.compile(rf"^(?P<slug>{SLUG})\.(?P<lang>[a-z]{{2}})\.md$")
+ANCHOR_PREFIX = "entry-"
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 MAX_TITLE = 200
@@ -72,6 +74,11 @@ class Entry:
     @property
     def content_hash(self) -> str:
         return hash_content(self.title, self.body)
+
+    @property
+    def anchor(self) -> str:
+        """The entry's id in every output; its own ids live under ``<anchor>_`` (slugs have no '_')."""
+        return f"{ANCHOR_PREFIX}{self.slug}"
 
 
 def hash_content(title: str, body: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -9,12 +10,15 @@ import secrets
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 import nh3
 import pypandoc
 
-from .content import Entry
+from .content import ANCHOR_PREFIX, ENTRY_RE, Entry
 from .hyphenation import hyphenate_text
+from .isolation import (ENTRY_TARGET, SEPARATOR, append_notes, confine_attr, internal_href, keep_classes,
+                        node_id, note_call, note_ids, owned_id, report_labels, without_id)
 from .locale import typeset_inlines
 from .problems import Problems
 
@@ -28,6 +32,8 @@ LINK_SCHEMES = ("http://", "https://", "mailto:")
 IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg",
                b"GIF87a": "image/gif", b"GIF89a": "image/gif"}
 ASSET_SCHEME = "bulletin-asset:"
+PANDOC_API = [1, 23, 1]
+ENTRIES_FILTER = Path(__file__).with_name("entries.lua")
 ALLOWED_TAGS = {"p", "a", "em", "strong", "b", "i", "u", "s", "del", "ins", "sup", "sub", "small", "mark",
                 "code", "pre", "kbd", "blockquote", "q", "ul", "ol", "li", "dl", "dt", "dd", "h3", "h4", "h5",
                 "h6", "br", "hr", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup",
@@ -79,35 +85,32 @@ class Converted:
     assets: list[Asset] = field(default_factory=list)
 
 
-def _body_key(entry: Entry, lang: str) -> str:
-    digest = hashlib.sha256(f"{lang}\0{entry.path}\0{entry.body}".encode("utf-8")).hexdigest()
+def _body_key(entry: Entry, lang: str, anchors: str) -> str:
+    """``anchors``: the entries printed beside it, which its links to other entries depend on."""
+    digest = hashlib.sha256(f"{lang}\0{entry.path}\0{anchors}\0{entry.body}".encode("utf-8")).hexdigest()
     return digest[:24]
 
 
-def _line_of(entry: Entry, pattern: str) -> int:
-    match = re.search(pattern, entry.body)
+def _line_of(entry: Entry, pattern: str, nth: int = 0) -> int:
+    """The line of the pattern's first match in the body (its ``nth`` one, counting from 0)."""
+    match = next((m for i, m in enumerate(re.finditer(pattern, entry.body)) if i == nth), None)
     return entry.body_line + entry.body[:match.start()].count("\n") if match else entry.body_line
 
 
-def _wrap(bodies: list[str], nonce: str) -> str:
-    fence = ":" * 40
-    parts = [f"\n\n{fence} {{#{nonce}-{i}}}\n\n{body}\n\n{fence}\n\n" for i, body in enumerate(bodies)]
-    return "".join(parts)
-
-
 def parse_bodies(entries: list[Entry], timeout: int) -> list[list]:
-    """Markdown -> pandoc AST blocks for many entries in one pandoc process."""
+    """Markdown -> pandoc AST blocks for many entries in one pandoc process.
+
+    Each body is read as a document of its own (entries.lua), so one entry's reference links, footnote
+    labels and unbalanced fences never reach another, however the entries are batched.
+    """
     if not entries:
         return []
-    nonce = "b" + secrets.token_hex(6)
-    out = run_pandoc(["-f", READER, "-t", "json"], _wrap([e.body for e in entries], nonce).encode(), timeout)
-    blocks = json.loads(out)["blocks"]
-    ids = [b["c"][0][0] if b.get("t") == "Div" else None for b in blocks]
-    if ids == [f"{nonce}-{i}" for i in range(len(entries))]:
-        return [b["c"][1] for b in blocks]
-    # An entry with unbalanced ':::' fences broke the wrapping: parse each entry on its own.
-    return [json.loads(run_pandoc(["-f", READER, "-t", "json"], e.body.encode(), timeout))["blocks"]
-            for e in entries]
+    blocks = [{"t": "Div", "c": [["", [], []], [{"t": "RawBlock", "c": ["markdown", e.body]}]]} for e in entries]
+    doc = {"pandoc-api-version": PANDOC_API, "meta": {"bulletin-reader": {"t": "MetaString", "c": READER}},
+           "blocks": blocks}
+    out = run_pandoc(["-f", "json", "-t", "json", f"--lua-filter={ENTRIES_FILTER}"], json.dumps(doc).encode(),
+                     timeout)
+    return [block["c"][1] for block in json.loads(out)["blocks"]]
 
 
 def _walk(node, visit):
@@ -142,33 +145,54 @@ def find_raw_references(html: str) -> list[str]:
 class _Checker:
     """Checks and rewrites one entry's AST: typography, heading levels, ids, links, images, raw blocks."""
 
-    def __init__(self, entry: Entry, lang: str, problems: Problems, root: Path):
+    def __init__(self, entry: Entry, lang: str, problems: Problems, root: Path, anchors: frozenset[str]):
         self.entry, self.lang, self.problems, self.root = entry, lang, problems, root
+        self.anchors = anchors | {entry.anchor}  # the entries printed in the same bulletin
+        self.notes: list[list] = []  # footnote contents, in the order they are called
+        self.note_keys: list[str] = []
+        self.ids: set[str] = set()  # every id of the entry, namespaced
+        self.repeated: dict[str, int] = {}  # id as written -> how many times it came again
+        self.id_links: list[tuple[str, str, int]] = []  # (id, url as written, line) of its #links
         self.assets: list[Asset] = []
         self.raw_html: list[str] = []
 
     def __call__(self, kind: str, node):
         if kind == "inlines":
             return typeset_inlines(node, self.lang)
+        written = node_id(node)
+        node = confine_attr(node, self.entry.anchor)
+        if written and node_id(node) in self.ids:
+            uses = self.repeated[written] = self.repeated.get(written, 0) + 1
+            self.problems.warning(self.entry.path, _line_of(self.entry, re.escape(written[:40]), uses),
+                                  f"id '{written[:80]}' is given twice in this entry: only the first is kept")
+            node = without_id(node)
+        elif written:
+            self.ids.add(node_id(node))
         t = node.get("t")
         if t in ("RawBlock", "RawInline"):
             fmt = node["c"][0].lower()
             if fmt == "html":
                 self.raw_html.append(node["c"][1])
                 self._raw_references(node["c"][1])
+                self._raw_links(node["c"][1])
+                self.ids.update(owned_id(self.entry.anchor, ident) for ident in
+                                re.findall(r"""\sid\s*=\s*["']?([^"'\s>]+)""", node["c"][1], re.IGNORECASE))
             else:
                 self.problems.error(self.entry.path, _line_of(self.entry, r"\{=" + re.escape(fmt)),
                                     f"raw '{fmt}' block is not allowed in entries")
                 # pandoc 3 has no Null block: an empty Div stands in for the refused raw block
                 return {"t": "Str", "c": ""} if t == "RawInline" else {"t": "Div", "c": [["", [], []], []]}
-        elif t == "Header":
-            level, (ident, classes, attrs), inlines = node["c"]
-            return {"t": "Header", "c": [level, [f"{self.entry.slug}-{ident}" if ident else "", classes, attrs],
-                                         inlines]}
+        elif t == "Note":
+            return self._note(node)
         elif t == "Link":
             attr, inlines, (url, title) = node["c"]
-            if not self._link_ok(url):
+            target = self._link_target(url)
+            if target is None:
                 return {"t": "Span", "c": [["", [], []], inlines]}
+            # a note called inside a link's text: its call cannot be a link too (Word refuses nested links)
+            inlines = _walk(inlines, lambda kind, n: self._note(n, linked=False)
+                            if kind == "node" and n.get("t") == "Note" else n)
+            return {"t": "Link", "c": [attr, inlines, [target, title]]}
         elif t == "Image":
             attr, inlines, (url, title) = node["c"]
             asset = self._image(url)
@@ -177,6 +201,19 @@ class _Checker:
             self.assets.append(asset)
             return {"t": "Image", "c": [attr, inlines, [f"{ASSET_SCHEME}{len(self.assets) - 1}", title]]}
         return node
+
+    def _note(self, node: dict, linked: bool = True) -> dict:
+        """A footnote -> its call; its text is checked like the body and kept for append_notes."""
+        # pandoc copies a note for each call of its label: a label called again keeps its number
+        key = json.dumps(node["c"])
+        if key in self.note_keys:
+            return note_call(self.entry.anchor, self.note_keys.index(key) + 1, first=False, linked=linked)
+        self.note_keys.append(key)
+        self.notes.append([])
+        n = len(self.notes)
+        self.ids.add(note_ids(self.entry.anchor, n)[0])
+        self.notes[n - 1] = _walk(node["c"], self)  # a note inside this one is numbered next
+        return note_call(self.entry.anchor, n, linked=linked)
 
     def _raw_references(self, html: str) -> None:
         """Raw HTML that would pull in a file or a URL (img src, link href, url(), @import…) is refused
@@ -192,22 +229,57 @@ class _Checker:
                 self.problems.error(self.entry.path, _line_of(self.entry, re.escape(ref[:40])),
                                     f"raw HTML refers to '{ref[:80]}', {where}: it is never fetched or embedded")
 
-    def _link_ok(self, url: str) -> bool:
-        lowered = url.strip().lower()
-        if lowered.startswith(LINK_SCHEMES) or lowered.startswith("#"):
-            return True
+    def _raw_links(self, html: str) -> None:
+        """Raw <a href> to a file: the sanitiser drops the href (a file path means nothing in a bulletin)."""
+        for ref in re.findall(r"""<a\b[^>]*?\shref\s*=\s*["']?([^"'\s>]*)""", html, re.IGNORECASE):
+            lowered = ref.lower()
+            if ref and not lowered.startswith((*LINK_SCHEMES, "#")) and not re.match(r"^[a-z][a-z0-9+.-]*:", lowered):
+                self.problems.warning(self.entry.path, _line_of(self.entry, re.escape(ref[:40])),
+                                      f"link '{ref[:80]}' removed: raw HTML links may only go to the web, mailto "
+                                      "or #ids; link another entry with [text](its-file.md)")
+
+    def _link_target(self, url: str) -> str | None:
+        """A link's URL as printed: web and mail links as they are, ``#x`` inside the entry, a link to
+        another entry's file as that entry's anchor; None (with a warning) for anything else."""
+        stripped = url.strip()
+        lowered = stripped.lower()
+        if lowered.startswith(LINK_SCHEMES):
+            return url
         line = _line_of(self.entry, re.escape(url[:40])) if url else self.entry.body_line
         if re.match(r"^[a-z][a-z0-9+.-]*:", lowered):
             self.problems.warning(self.entry.path, line,
                                   f"link '{url[:80]}' removed: only http(s), mailto and relative links are allowed")
-            return False
-        target = (self.entry.path.parent / url.split("#")[0].split("?")[0]).resolve()
-        if not _inside(target, self.root / "content"):
+            return None
+        path, _, fragment = stripped.partition("#")
+        if not path:
+            if ENTRY_TARGET.fullmatch(fragment) and fragment.split(SEPARATOR)[0] not in self.anchors:
+                self.problems.warning(self.entry.path, line, f"link '{url[:80]}' removed: no entry of this "
+                                                             "bulletin has that anchor")
+                return None
+            href = internal_href(fragment, self.entry.anchor)
+            if href.startswith(f"#{self.entry.anchor}{SEPARATOR}"):
+                self.id_links.append((href[1:], url, line))
+            return href
+        target = (self.entry.path.parent / unquote(path.split("?")[0])).resolve()
+        content = (self.root / "content").resolve()
+        if not _inside(target, content):
             self.problems.warning(self.entry.path, line, f"link '{url[:80]}' removed: it points outside content/")
-            return False
+            return None
+        match = ENTRY_RE.match(target.name)
+        anchor = (ANCHOR_PREFIX + match["slug"] if match and target.relative_to(content).parts[0] == self.entry.month
+                  else None)
+        if anchor in self.anchors:
+            return internal_href(fragment, anchor) if fragment else "#" + anchor
         if not target.exists():
-            self.problems.warning(self.entry.path, line, f"link '{url[:80]}' points to a missing file")
-        return True
+            reason = "it points to a missing file"
+        elif anchor:
+            reason = "that entry is not in this bulletin (a draft, or not published in this language)"
+        elif match:
+            reason = "that entry belongs to another month; link to it by its web address"
+        else:
+            reason = "a bulletin cannot carry local files; link to a web address or to an entry of this month"
+        self.problems.warning(self.entry.path, line, f"link '{url[:80]}' removed: {reason}")
+        return None
 
     def _image(self, url: str) -> Asset | None:
         line = _line_of(self.entry, re.escape(url[:40])) if url else self.entry.body_line
@@ -247,13 +319,21 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
-def prepare_blocks(blocks: list, entry: Entry, lang: str, problems: Problems, root: Path) -> tuple[list, list, str]:
-    """Checked and typeset blocks, the entry's images, and the raw HTML it contains (to warn about)."""
-    checker = _Checker(entry, lang, problems, root)
+def prepare_blocks(blocks: list, entry: Entry, lang: str, problems: Problems, root: Path,
+                   anchors: frozenset[str] = frozenset()) -> tuple[list, list, str]:
+    """Checked and typeset blocks, the entry's images, and the raw HTML it contains (to warn about).
+
+    ``anchors``: the entries printed in the same bulletin, which links to entry files may point to.
+    """
+    checker = _Checker(entry, lang, problems, root, anchors)
     # Inside a paragraph pandoc keeps only the <style> tags as raw HTML, the CSS between them is text.
     for css in re.findall(r"<style\b[^>]*>(.*?)</style\s*>", entry.body, re.IGNORECASE | re.DOTALL):
         checker._raw_references(css)
-    blocks = _walk(blocks, checker)
+    blocks = append_notes(_walk(blocks, checker), checker.notes, entry.anchor)
+    for ident, url, line in checker.id_links:
+        if ident not in checker.ids:
+            problems.warning(entry.path, line, f"link '{url[:80]}' leads nowhere: no heading or id of this entry "
+                                               "has that id")
     return blocks, checker.assets, "".join(checker.raw_html)
 
 
@@ -295,7 +375,7 @@ def write_fragments(block_lists: list[list], timeout: int) -> list[str]:
         return []
     nonce = "h" + secrets.token_hex(6)
     blocks = [{"t": "Div", "c": [[f"{nonce}-{i}", [], []], bl]} for i, bl in enumerate(block_lists)]
-    doc = {"pandoc-api-version": [1, 23, 1], "meta": {}, "blocks": blocks}
+    doc = {"pandoc-api-version": PANDOC_API, "meta": {}, "blocks": blocks}
     out = run_pandoc(["-f", "json", "-t", "html5", "--wrap=none"], json.dumps(doc).encode(), timeout)
     html = out.decode("utf-8")
     parts = re.split(rf'<div id="{nonce}-(\d+)">', html)
@@ -308,13 +388,24 @@ def write_fragments(block_lists: list[list], timeout: int) -> list[str]:
     return fragments
 
 
-def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
+def _filter_attribute(prefix: str, seen: set, element: str, attribute: str, value: str) -> str | None:
+    """Raw HTML gets the rules Markdown got in the AST: ids in the entry's namespace (``prefix``), safe
+    classes only, links to the web, mail or an id; file links were resolved or refused before."""
     if element == "img" and attribute == "src":
         return value if value.startswith(ASSET_SCHEME) else None
+    if attribute == "id":  # ``seen``: the fragment's ids so far; a second use is dropped
+        value = owned_id(prefix, value)
+        if value in seen:
+            return None
+        seen.add(value)
+        return value
+    if attribute == "class":
+        return " ".join(keep_classes(value.split())) or None
     if element == "a" and attribute == "href":
         lowered = value.strip().lower()
-        ok = lowered.startswith(LINK_SCHEMES) or lowered.startswith("#") or not re.match(r"^[a-z][a-z0-9+.-]*:", lowered)
-        return value if ok else None
+        if lowered.startswith("#"):
+            return internal_href(value.strip()[1:], prefix)
+        return value if lowered.startswith(LINK_SCHEMES) else None
     return value
 
 
@@ -323,7 +414,8 @@ def sanitize_html(html: str, entry: Entry, problems: Problems, raw_html: str = "
     # pandoc aligns table columns with inline styles, which the sanitiser drops: keep them as classes.
     html = re.sub(r'style="text-align: (left|right|center);"', r'class="align-\1"', html)
     clean = nh3.clean(html, tags=ALLOWED_TAGS, clean_content_tags=DROPPED_WITH_CONTENT,
-                      attributes=ALLOWED_ATTRIBUTES, attribute_filter=_filter_attribute,
+                      attributes=ALLOWED_ATTRIBUTES,
+                      attribute_filter=functools.partial(_filter_attribute, entry.anchor, set()),
                       url_schemes={"http", "https", "mailto", ASSET_SCHEME.rstrip(":")},
                       link_rel="noopener noreferrer")
     # pandoc's own output (e.g. <col style=…> in wide tables) is cleaned silently; the entry's raw HTML is not.
@@ -361,8 +453,12 @@ class Converter:
         self.cache: dict[str, tuple[list, str, list, Problems]] = {}
 
     def convert(self, entries: list[Entry], lang_of: dict, problems: Problems) -> dict[tuple, Converted]:
-        """``lang_of`` maps entry.key to the language whose typography applies."""
-        todo = [e for e in entries if _body_key(e, lang_of[e.key]) not in self.cache]
+        """``lang_of`` maps entry.key to the language whose typography applies; ``entries`` are the ones
+        printed together (links between them become internal links)."""
+        anchors = frozenset(e.anchor for e in entries)
+        printed = " ".join(sorted(anchors))
+        report_labels(entries, problems)
+        todo = [e for e in entries if _body_key(e, lang_of[e.key], printed) not in self.cache]
         if todo:
             try:
                 parsed = parse_bodies(todo, self.timeout)
@@ -371,19 +467,20 @@ class Converter:
             prepared = []
             for entry, blocks in zip(todo, parsed):
                 local = Problems(problems.root)
-                blocks, assets, raw = prepare_blocks(blocks, entry, lang_of[entry.key], local, self.root)
+                blocks, assets, raw = prepare_blocks(blocks, entry, lang_of[entry.key], local, self.root, anchors)
                 prepared.append((entry, blocks, assets, local, raw))
             html_blocks = [hyphenate_blocks(shift_headings(blocks, 4), lang_of[entry.key])
                            for entry, blocks, _, _, _ in prepared]
             fragments = write_fragments(html_blocks, self.timeout)
             for (entry, blocks, assets, local, raw), fragment in zip(prepared, fragments):
                 fragment = sanitize_html(fragment, entry, local, raw)
-                self.cache[_body_key(entry, lang_of[entry.key])] = (blocks, fragment, assets, local)
+                self.cache[_body_key(entry, lang_of[entry.key], printed)] = (blocks, fragment, assets, local)
         result = {}
         for entry in entries:
-            if _body_key(entry, lang_of[entry.key]) not in self.cache:
+            key = _body_key(entry, lang_of[entry.key], printed)
+            if key not in self.cache:
                 continue  # too slow to convert: reported by _find_slow
-            blocks, fragment, assets, local = self.cache[_body_key(entry, lang_of[entry.key])]
+            blocks, fragment, assets, local = self.cache[key]
             problems.extend(local)
             result[entry.key] = Converted(blocks, fragment, assets)
         return result

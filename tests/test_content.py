@@ -102,7 +102,7 @@ def test_links_and_images_in_body(project):
     result = run("check", "--project", root)
     assert f"{M}a.ru.md:7: warning: link 'ftp://example.org/x' removed: only http(s), mailto and relative " \
            "links are allowed" in result.output
-    assert f"{M}a.ru.md:7: warning: link 'nothing.pdf' points to a missing file" in result.output
+    assert f"{M}a.ru.md:7: warning: link 'nothing.pdf' removed: it points to a missing file" in result.output
     assert f"{M}a.ru.md:9: error: image 'absent.png' does not exist" in result.output
     assert result.exit_code == 1
 

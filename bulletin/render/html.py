@@ -32,20 +32,20 @@ def make_environment(view: View) -> jinja2.Environment:
     return env
 
 
-def _assets(html: str, body, embed: bool) -> str:
+def _assets(html: str, body) -> str:
+    """Image placeholders -> data: URIs, for print too: WeasyPrint names an image after its URL, and a
+    file:// URL would put the checkout's folder into the PDF's bytes."""
     def replace(match: re.Match) -> str:
         index = int(match.group(1))
         if body is None or index >= len(body.assets):
             return ""
         asset = body.assets[index]
-        if embed:
-            return f"data:{asset.mime};base64," + base64.b64encode(asset.path.read_bytes()).decode("ascii")
-        return asset.path.as_uri()
+        return f"data:{asset.mime};base64," + base64.b64encode(asset.path.read_bytes()).decode("ascii")
     return re.sub(re.escape(ASSET_SCHEME) + r"(\d+)", replace, html)
 
 
 def render_html(view: View, for_print: bool = False, reload_script: str = "") -> str:
-    """``for_print`` selects the print stylesheet and file URLs for images (WeasyPrint reads them)."""
+    """``for_print`` selects the print stylesheet (the PDF is laid out from this HTML)."""
     env = make_environment(view)
     css_name = "print.css" if for_print else "screen.css"
     css = find_layout(view.config, css_name).read_text(encoding="utf-8")
@@ -54,7 +54,7 @@ def render_html(view: View, for_print: bool = False, reload_script: str = "") ->
     bodies = {}
     for section in view.sections:
         for entry in section.entries:
-            bodies[entry.anchor] = Markup(_assets(entry.body.html, entry.body, not for_print)) if entry.body else ""
+            bodies[entry.anchor] = Markup(_assets(entry.body.html, entry.body)) if entry.body else ""
     template = env.get_template(TEMPLATE)
     return template.render(v=view, bodies=bodies, css=Markup(css), for_print=for_print,
                            reload_script=Markup(reload_script))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import functools
 import logging
@@ -78,6 +79,9 @@ def make_fetcher(config: Config, refused: list[str]):
 
         def fetch(self, url, headers=None):
             parts = urlsplit(url)
+            header, _, payload = url.partition(",")
+            if header.startswith("data:image/") and header.endswith(";base64"):  # entry images (render_html)
+                return URLFetcherResponse(url, body=base64.b64decode(payload))
             if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
                 refused.append(f"refused to fetch '{url[:120]}': builds never use the network")
                 raise FatalURLFetchingError(refused[-1])

@@ -405,4 +405,7 @@ def fix_encoding_command(paths):
 
 
 def main(argv: list[str] | None = None) -> None:
+    from .processes import exit_on_sigterm
+
+    exit_on_sigterm()  # click then ends a terminated run as it ends Ctrl-C ("Aborted!", exit 1)
     cli.main(args=argv, prog_name="bulletin")

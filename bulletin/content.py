@@ -23,6 +23,11 @@ _CONTAINERS = re.compile(r"(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])))*"
 _RULE = re.compile(r"[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*")
 _BRACKETS = re.compile(r"\\.|[\[\]]")
 _SIMPLE_TABLE_RULE = re.compile(r"-+(?:[ \t]+-+)+[ \t]*")
+_CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
+_HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^<>]*?(/?)>")
+_LINK_TARGET = re.compile(r"\]\([^()\s]*\)|^\s*\[[^\]]*\]:\s*\S+")  # never laid out as text
+_VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+              "track", "wbr"}
 
 KEYS = {
     "title": "the entry's headline, as printed",
@@ -124,6 +129,7 @@ def _read_fields(entry: Entry, config: Config, problems: Problems, is_source: bo
             problems.error(path, line("title"), f"'title' must be text, got {type(meta['title']).__name__}")
         else:
             entry.title = " ".join(title.split())
+            check_words(entry.title, path, line("title"), config, problems)
             if len(entry.title) > MAX_TITLE:
                 problems.warning(path, line("title"),
                                  f"title is {len(entry.title)} characters long (over {MAX_TITLE})")
@@ -157,6 +163,7 @@ def _read_fields(entry: Entry, config: Config, problems: Problems, is_source: bo
             problems.error(path, line("author"), "'author' must be a name or a list of names")
         else:
             entry.authors = [" ".join(n.split()) for n in names]
+            check_words(" ".join(entry.authors), path, line("author"), config, problems)
 
     outlet = meta.get("outlet")
     if outlet is not None:
@@ -164,6 +171,7 @@ def _read_fields(entry: Entry, config: Config, problems: Problems, is_source: bo
             problems.error(path, line("outlet"), "'outlet' must be text")
         else:
             entry.outlet = _as_text(outlet)
+            check_words(entry.outlet, path, line("outlet"), config, problems)
 
     source = meta.get("source")
     if source is not None:
@@ -205,9 +213,16 @@ def _read_fields(entry: Entry, config: Config, problems: Problems, is_source: bo
 def check_structure(body: str, first_line: int, path: Path, config: Config, problems: Problems) -> bool:
     """Refuse, before pandoc sees it, Markdown that would take minutes to lay out or overflow recursion."""
     depth_limit, columns_limit = config.limits["nesting"], config.limits["table_columns"]
+    tags: list[str] = []  # HTML elements still open: WeasyPrint recurses once per level, and 150 overflow it
     brackets = 0
     for number, line in enumerate(body.split("\n"), start=first_line):
         stripped = line.lstrip()
+        if not check_words(_LINK_TARGET.sub("", _HTML_TAG.sub("", line)), path, number, config, problems):
+            return False
+        if not _open_tags(_CODE_SPAN.sub("", line), tags, config.limits["inline_nesting"]):
+            problems.error(path, number, f"HTML elements nested more than {config.limits['inline_nesting']} deep "
+                                         "(limit: limits.inline_nesting in bulletin.yaml)")
+            return False
         # '> - > 1. x' opens a container per marker, on one line as well as by indentation
         prefix = _CONTAINERS.match(line).end()
         depth = 0 if _RULE.fullmatch(line) else len(_MARKER.findall(line[:prefix + 1]))
@@ -234,6 +249,32 @@ def check_structure(body: str, first_line: int, path: Path, config: Config, prob
             problems.error(path, number, f"table with {columns} columns, over the limit of "
                                          f"{columns_limit} (limits.table_columns in bulletin.yaml)")
             return False
+    return True
+
+
+def check_words(text: str, path: Path, line: int, config: Config, problems: Problems) -> bool:
+    """Refuse a word too long to lay out. WeasyPrint's line breaking is quadratic in a word's letters (it
+    tries every hyphenation point): 3,200 Cyrillic letters take 12 s, 400 KB of them exhausted the memory."""
+    limit = config.limits["word_letters"]
+    word = re.search(r"[^\W\d_]{%d,}" % (limit + 1), text)
+    if word:
+        problems.error(path, line, f"a word of {len(word.group())} letters without a space or hyphen, over the "
+                                   f"limit of {limit} (limits.word_letters in bulletin.yaml)")
+    return word is None
+
+
+def _open_tags(line: str, tags: list[str], limit: int) -> bool:
+    """Follow one line's HTML start and end tags on the stack ``tags``; False once it is deeper than ``limit``."""
+    for match in _HTML_TAG.finditer(line):
+        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
+        if name in _VOID_TAGS or self_closing:
+            continue
+        if not closing:
+            tags.append(name)
+            if len(tags) > limit:
+                return False
+        elif name in tags:  # an end tag closes everything opened after its start tag, as browsers do
+            del tags[len(tags) - 1 - tags[::-1].index(name):]
     return True
 
 

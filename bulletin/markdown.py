@@ -17,6 +17,7 @@ from .content import Entry
 from .hyphenation import hyphenate_text
 from .locale import typeset_inlines
 from .problems import Problems
+from .processes import run_bound
 
 # No `smart`: pandoc's smart quotes are English-only and garble nested ones; locale.smarten does it.
 READER = ("markdown-smart-yaml_metadata_block-pandoc_title_block-tex_math_dollars"
@@ -24,6 +25,9 @@ READER = ("markdown-smart-yaml_metadata_block-pandoc_title_block-tex_math_dollar
 INLINE_TYPES = {"Str", "Emph", "Underline", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps",
                 "Quoted", "Cite", "Code", "Space", "SoftBreak", "LineBreak", "Math", "RawInline", "Link",
                 "Image", "Note", "Span"}
+# What nests inside a paragraph; each level costs WeasyPrint (and our tree walks) a level of recursion.
+NESTING_TYPES = {"Emph", "Underline", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Quoted",
+                 "Cite", "Link", "Span", "Note", "Div"}
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg",
                b"GIF87a": "image/gif", b"GIF89a": "image/gif"}
@@ -54,7 +58,7 @@ def run_pandoc(args: list[str], data: bytes, timeout: int) -> bytes:
     """Run the bundled pandoc in its sandbox (it may read no file but its input) with a time limit."""
     command = [pypandoc.get_pandoc_path(), "--sandbox", *args]
     try:
-        done = subprocess.run(command, input=data, capture_output=True, timeout=timeout, check=False)
+        done = run_bound(command, data, timeout)
     except subprocess.TimeoutExpired:
         raise PandocTimeout(f"pandoc did not finish within {timeout} s (limit: timeouts.pandoc in bulletin.yaml)")
     if done.returncode != 0:
@@ -108,6 +112,27 @@ def parse_bodies(entries: list[Entry], timeout: int) -> list[list]:
     # An entry with unbalanced ':::' fences broke the wrapping: parse each entry on its own.
     return [json.loads(run_pandoc(["-f", READER, "-t", "json"], e.body.encode(), timeout))["blocks"]
             for e in entries]
+
+
+def nesting_depth(blocks: list) -> int:
+    """How deeply formatting, links, spans and divs nest in an AST (iteratively: any depth is measured)."""
+    deepest, stack = 0, [(blocks, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            depth += node.get("t") in NESTING_TYPES
+            deepest = max(deepest, depth)
+            stack.append((node.get("c"), depth))
+        elif isinstance(node, list):
+            stack.extend((child, depth) for child in node)
+    return deepest
+
+
+def _deepest_line(entry: Entry) -> int:
+    """The body line with the most markers that open a level (for a located message)."""
+    lines = entry.body.split("\n")
+    counts = [sum(line.count(c) for c in "*_~^[<:") for line in lines]
+    return entry.body_line + counts.index(max(counts)) if lines else entry.body_line
 
 
 def _walk(node, visit):
@@ -343,7 +368,7 @@ class Converter:
     """Converts entry bodies per language, remembering results so a rebuild converts only what changed."""
 
     def _find_slow(self, entries: list[Entry], problems: Problems) -> tuple[list[Entry], list[list]]:
-        """The batch ran out of time: convert entries one by one to name the one pandoc chokes on."""
+        """The batch ran out of time or nested too deeply: convert entries one by one to name the culprit."""
         kept, parsed = [], []
         limit = min(self.timeout, ENTRY_TIMEOUT)
         for entry in entries:
@@ -354,10 +379,17 @@ class Converter:
                 problems.error(entry.path, entry.body_line, f"pandoc could not convert this entry within {limit} s: "
                                                             "simplify its Markdown (very long runs of <, ` or [ are "
                                                             "the usual cause)")
+            except RecursionError:
+                self._too_deep(entry, problems)
         return kept, parsed
 
-    def __init__(self, root: Path, timeout: int = 120):
-        self.root, self.timeout = root, timeout
+    def _too_deep(self, entry: Entry, problems: Problems) -> None:
+        problems.error(entry.path, _deepest_line(entry), f"formatting, links or divs nested more than "
+                                                         f"{self.max_depth} deep (limit: limits.inline_nesting "
+                                                         "in bulletin.yaml)")
+
+    def __init__(self, root: Path, timeout: int = 120, max_depth: int = 30):
+        self.root, self.timeout, self.max_depth = root, timeout, max_depth
         self.cache: dict[str, tuple[list, str, list, Problems]] = {}
 
     def convert(self, entries: list[Entry], lang_of: dict, problems: Problems) -> dict[tuple, Converted]:
@@ -366,8 +398,13 @@ class Converter:
         if todo:
             try:
                 parsed = parse_bodies(todo, self.timeout)
-            except PandocTimeout:
+            except (PandocTimeout, RecursionError):  # json's decoder refuses ~1000 levels of nesting
                 todo, parsed = self._find_slow(todo, problems)
+            deep = {id(e) for e, blocks in zip(todo, parsed) if nesting_depth(blocks) > self.max_depth}
+            for entry in (e for e in todo if id(e) in deep):
+                self._too_deep(entry, problems)
+            kept = [(e, b) for e, b in zip(todo, parsed) if id(e) not in deep]
+            todo, parsed = [e for e, _ in kept], [b for _, b in kept]
             prepared = []
             for entry, blocks in zip(todo, parsed):
                 local = Problems(problems.root)

@@ -856,6 +856,76 @@ def test_sigkill_at_any_moment_leaves_the_old_outputs(tmp_path):
     assert not list(tmp_path.glob("bulletin-*")), "temporary folders left behind"
 
 
+def _children_of(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            pass
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("sig", ["SIGKILL", "SIGTERM"])
+def test_pandoc_dies_with_a_killed_build(sig, tmp_path):
+    """pandoc busy on a slow entry (timeouts.pandoc far away) must not outlive the build it works for."""
+    import signal
+
+    config = BASE_CONFIG + "timeouts:\n  pandoc: 600\n"
+    root = make_project(tmp_path / "project", {X: entry(body="<" * 200000 + "x")}, config=config)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    process = subprocess.Popen([sys.executable, "-m", "bulletin", "build", "--project", str(root), "--format", "html"],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    deadline, pandoc = time.monotonic() + 20, []
+    while not pandoc and time.monotonic() < deadline and process.poll() is None:
+        pandoc = [p for p in _children_of(process.pid) if b"pandoc" in Path(f"/proc/{p}/cmdline").read_bytes()]
+        time.sleep(0.05)
+    assert pandoc, "pandoc never started"
+    process.send_signal(getattr(signal, sig))
+    _, stderr = process.communicate(timeout=10)
+    deadline = time.monotonic() + 5
+    while _alive(pandoc[0]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    alive = _alive(pandoc[0])
+    if alive:
+        os.kill(pandoc[0], signal.SIGKILL)
+    assert not alive, f"pandoc outlived the {sig}ed build"
+    assert b"Traceback" not in stderr
+
+
+def test_sigterm_removes_staging_files_as_ctrl_c_does(built):
+    """SIGTERM while the outputs are being staged: the staging files go, the old outputs stay."""
+    out = built / OUT
+    before = snapshot(out)
+    script = (
+        "import os, signal, sys\n"
+        "from bulletin.processes import exit_on_sigterm\n"
+        "from bulletin.build import build_month\n"
+        "exit_on_sigterm()\n"
+        "real = os.fsync\n"
+        "def fsync(fd):\n"
+        "    real(fd)\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "os.fsync = fsync\n"
+        "try:\n"
+        f"    build_month(__import__('pathlib').Path({str(built)!r}), formats='html,docx')\n"
+        "except KeyboardInterrupt:\n"
+        "    sys.exit(143)\n"
+        "sys.exit(0)\n")
+    done = subprocess.run([sys.executable, "-c", script], env={**os.environ, "PYTHONPATH": str(REPO)},
+                          capture_output=True, timeout=60)
+    assert done.returncode == 143, done.stderr.decode()
+    assert snapshot(out) == before
+
+
 def _processes_mentioning(text: str) -> list[int]:
     found = []
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,12 @@ ENTRY_RE = re.compile(r"^(?P<slug>[a-z0-9][a-z0-9-]*)\.(?P<lang>[a-z]{2})\.md$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 MAX_TITLE = 200
+ASSET_SCHEME = "bulletin-asset:"  # bulletin's own image references; an entry may not type it
+# C0 controls but tab and newline, DEL and C1: a DOCX holding one is refused by Word and LibreOffice
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidirectional overrides and marks, zero-width characters: they can make a name or an address look like another
+INVISIBLE = re.compile(r"[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+SPOOFABLE = ("title", "author", "outlet", "source")
 MAX_BRACKETS = 8
 _MARKER = re.compile(r">|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])")
 _CONTAINERS = re.compile(r"(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])))*")
@@ -114,8 +121,36 @@ def _as_text(value: object) -> str | None:
     return None
 
 
+def describe_char(char: str) -> str:
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
+
+
+def visible(text: str) -> bool:
+    """Whether the text shows anything: not only spaces, no-break spaces, zero-width and format characters."""
+    return any(not c.isspace() and unicodedata.category(c) not in ("Cc", "Cf", "Zs", "Zl", "Zp") for c in text)
+
+
+def _check_characters(entry: Entry, problems: Problems) -> None:
+    """Front matter text that no output can carry (control characters) or that can spoof a name (invisible ones)."""
+    for key, value in entry.meta.items():
+        for text in (value if isinstance(value, list) else [value]):
+            if not isinstance(text, str):
+                continue
+            control = CONTROL.search(text)
+            if control:
+                problems.error(entry.path, entry.line(str(key)), f"'{key}' contains the control character "
+                               f"{describe_char(control.group())}: remove it (no output format can hold it)")
+            hidden = INVISIBLE.search(text)
+            if hidden and key in SPOOFABLE:
+                problems.warning(entry.path, entry.line(str(key)), f"'{key}' contains the invisible character "
+                                 f"{describe_char(hidden.group())}, which can make a name or address pass for "
+                                 "another: remove it")
+
+
 def _read_fields(entry: Entry, config: Config, problems: Problems, is_source: bool) -> None:
     meta, path, line = entry.meta, entry.path, entry.line
+    _check_characters(entry, problems)
     for key in meta:
         if key not in KEYS:
             problems.warning(path, line(str(key)), f"unknown key '{key}' (known: {', '.join(KEYS)})")
@@ -130,6 +165,9 @@ def _read_fields(entry: Entry, config: Config, problems: Problems, is_source: bo
         else:
             entry.title = " ".join(title.split())
             check_words(entry.title, path, line("title"), config, problems)
+            if not visible(entry.title):
+                problems.error(path, line("title"), "'title' has no visible character (only spaces, no-break "
+                                                    "spaces or zero-width characters)")
             if len(entry.title) > MAX_TITLE:
                 problems.warning(path, line("title"),
                                  f"title is {len(entry.title)} characters long (over {MAX_TITLE})")
@@ -217,6 +255,15 @@ def check_structure(body: str, first_line: int, path: Path, config: Config, prob
     brackets = 0
     for number, line in enumerate(body.split("\n"), start=first_line):
         stripped = line.lstrip()
+        control = CONTROL.search(line)
+        if control:
+            problems.error(path, number, f"the control character {describe_char(control.group())} is in the text: "
+                                         "remove it (no output format can hold it)")
+            return False
+        if ASSET_SCHEME in line.lower():
+            problems.error(path, number, f"'{ASSET_SCHEME}' is reserved for bulletin's own image references: "
+                                         "link images by file name")
+            return False
         if not check_words(_LINK_TARGET.sub("", _HTML_TAG.sub("", line)), path, number, config, problems):
             return False
         if not _open_tags(_CODE_SPAN.sub("", line), tags, config.limits["inline_nesting"]):

@@ -13,7 +13,7 @@ from pathlib import Path
 import nh3
 import pypandoc
 
-from .content import Entry
+from .content import ASSET_SCHEME, Entry
 from .hyphenation import hyphenate_text
 from .locale import typeset_inlines
 from .problems import Problems
@@ -31,7 +31,9 @@ NESTING_TYPES = {"Emph", "Underline", "Strong", "Strikeout", "Superscript", "Sub
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg",
                b"GIF87a": "image/gif", b"GIF89a": "image/gif"}
-ASSET_SCHEME = "bulletin-asset:"
+# Image references in converted bodies: unguessable, so no text an entry types can pass for one
+ASSET_PREFIX = f"{ASSET_SCHEME}{secrets.token_hex(8)}-"
+ASSET_REF = re.compile(re.escape(ASSET_PREFIX) + r"(\d+)")
 ALLOWED_TAGS = {"p", "a", "em", "strong", "b", "i", "u", "s", "del", "ins", "sup", "sub", "small", "mark",
                 "code", "pre", "kbd", "blockquote", "q", "ul", "ol", "li", "dl", "dt", "dd", "h3", "h4", "h5",
                 "h6", "br", "hr", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup",
@@ -200,7 +202,7 @@ class _Checker:
             if asset is None:
                 return {"t": "Span", "c": [["", [], []], inlines]}
             self.assets.append(asset)
-            return {"t": "Image", "c": [attr, inlines, [f"{ASSET_SCHEME}{len(self.assets) - 1}", title]]}
+            return {"t": "Image", "c": [attr, inlines, [f"{ASSET_PREFIX}{len(self.assets) - 1}", title]]}
         return node
 
     def _raw_references(self, html: str) -> None:
@@ -335,7 +337,7 @@ def write_fragments(block_lists: list[list], timeout: int) -> list[str]:
 
 def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
     if element == "img" and attribute == "src":
-        return value if value.startswith(ASSET_SCHEME) else None
+        return value if ASSET_REF.fullmatch(value) else None
     if element == "a" and attribute == "href":
         lowered = value.strip().lower()
         ok = lowered.startswith(LINK_SCHEMES) or lowered.startswith("#") or not re.match(r"^[a-z][a-z0-9+.-]*:", lowered)

@@ -42,6 +42,39 @@ CASES = [
     ("empty-body", entry(body=""), f"{M}item.ru.md:6: warning: empty body"),
     ("long-title", entry(title="Очень " * 40 + "длинный"),
      f"{M}item.ru.md:2: warning: title is 247 characters long (over 200)"),
+    ("blank-title", entry(title='" "'), f"{M}item.ru.md:2: error: 'title' has no visible character (only spaces, "
+                                        "no-break spaces or zero-width characters)"),
+    ("nbsp-title", entry(title='"\u00a0"'), f"{M}item.ru.md:2: error: 'title' has no visible character (only "
+                                            "spaces, no-break spaces or zero-width characters)"),
+    ("zero-width-title", entry(title='"\u200b\u2060"'), f"{M}item.ru.md:2: error: 'title' has no visible "
+                                                        "character (only spaces, no-break spaces or zero-width "
+                                                        "characters)"),
+    ("control-in-title", entry(title='"Суд\\x01 вынес"'), f"{M}item.ru.md:2: error: 'title' contains the control "
+                                                         "character U+0001: remove it (no output format can hold it)"),
+    ("c1-in-source", entry(source='"https://example.org/\\x85x"'),
+     f"{M}item.ru.md:5: error: 'source' contains the control character U+0085: remove it (no output format can "
+     "hold it)"),
+    ("control-in-tags", entry(tags='["суд", "\\x0b"]'),
+     f"{M}item.ru.md:5: error: 'tags' contains the control character U+000B: remove it (no output format can "
+     "hold it)"),
+    ("control-in-body", entry(body="Первая строка.\n\nВторая \x0c строка."),
+     f"{M}item.ru.md:9: error: the control character U+000C is in the text: remove it (no output format can "
+     "hold it)"),
+    ("placeholder-in-body", entry(body="Текст.\n\n![x](BULLETIN-ASSET:0) bulletin-asset:7"),
+     f"{M}item.ru.md:9: error: 'bulletin-asset:' is reserved for bulletin's own image references: link images "
+     "by file name"),
+    ("bidi-in-author", entry(author='"Иван \u202eвонавИ"'),
+     f"{M}item.ru.md:5: warning: 'author' contains the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE), "
+     "which can make a name or address pass for another: remove it"),
+    ("zero-width-in-title", entry(title='"Ах\u200bметов"'),
+     f"{M}item.ru.md:2: warning: 'title' contains the invisible character U+200B (ZERO WIDTH SPACE), which can "
+     "make a name or address pass for another: remove it"),
+    ("isolate-in-source", entry(source='"https://example.org/\u2066x"'),
+     f"{M}item.ru.md:5: warning: 'source' contains the invisible character U+2066 (LEFT-TO-RIGHT ISOLATE), "
+     "which can make a name or address pass for another: remove it"),
+    ("zero-width-in-outlet", entry(outlet='"\ufeffГазета"'),
+     f"{M}item.ru.md:5: warning: 'outlet' contains the invisible character U+FEFF (ZERO WIDTH NO-BREAK SPACE), "
+     "which can make a name or address pass for another: remove it"),
 ]
 
 
@@ -114,3 +147,16 @@ def test_check_json_output(project):
     assert json.loads(result.output) == [{"path": f"{M}a.ru.md", "line": 3, "level": "error",
                                           "message": "unknown rubric 'nope' (known: progress, prisoners, speech)"}]
     assert result.exit_code == 1
+
+
+def test_terminal_escapes_in_keys_and_values_are_shown_escaped(project):
+    root = project({f"{M}a.ru.md": entry(rubric='"\\e[2J\\e[31mred"', **{'"\\e]0;owned\\a"': 1}),
+                    f"{M}b.ru.md": entry(title='"x"', author='"\u202eevil"')})
+    for fmt in ("text", "json"):
+        result = run("check", "--project", root, "--format", fmt)
+        assert "\x1b" not in result.output and "\x07" not in result.output and "\u202e" not in result.output
+    result = run("check", "--project", root)
+    assert f"{M}a.ru.md:3: error: unknown rubric '\\x1b[2J\\x1b[31mred' (known: progress, prisoners, speech)" \
+        in result.output.splitlines()
+    assert f"{M}a.ru.md:5: warning: unknown key '\\x1b]0;owned\\x07' (known:" in result.output
+    assert "RIGHT-TO-LEFT OVERRIDE" in result.output

@@ -24,7 +24,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import BASE_CONFIG, REPO, entry, make_project, run
@@ -1291,3 +1291,51 @@ class CliRunnerNoRaise:
         from bulletin.cli import cli
 
         return CliRunner().invoke(cli, list(args), catch_exceptions=True)
+
+
+# ------------------------------------------------------------------ what check accepts, build renders
+
+TRICKY = ("А", "я", "ә", "ң", "e", " ", "\u00a0", "\u200b", "\u202e", "\u2066", "\ufeff", "\u00ad", "\t", "\x01",
+          "\x0b", "\x1b", "\x7f", "\x85", "\x9f", "\u2028", "\U0001F600", "<", "&", '"', "'", "*", "_", "`", "[", "]",
+          "\\", ":", "#", "bulletin-asset:0", "https://example.org/", "₸", "\u0301")
+PLAIN = ("Суд", " ", "вынес", "Қазақстан", "решение", ", ", "Ахметов")
+TRICKY_TEXT = st.lists(st.one_of(st.sampled_from(PLAIN), st.sampled_from(PLAIN), st.sampled_from(TRICKY)),
+                       max_size=8).map("".join)
+RENDERABLE = settings(max_examples=12, deadline=30000, derandomize=True,
+                      suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+@RENDERABLE
+@example(title="Суд\x01", author="А", source="a", ascii_escapes=True, body="Текст.")
+@example(title="\u200b", author="А", source="a", ascii_escapes=True, body="Текст.")
+@example(title="Т", author="А", source="a", ascii_escapes=True, body="Фото: bulletin-asset:0 ![x](pic.png)")
+@given(title=TRICKY_TEXT, author=TRICKY_TEXT, source=st.sampled_from(["a", "news/1?x=2", "\u202e", "\x1b[1m", "\u200b"]), ascii_escapes=st.booleans(),
+       body=st.lists(st.one_of(PIECES, st.sampled_from(PLAIN), st.sampled_from(TRICKY)), min_size=1,
+                     max_size=8).map("".join))
+def test_every_file_check_accepts_builds_in_all_three_formats(scratch, title, author, source, ascii_escapes, body):
+    """Whatever the front matter and the Markdown, a month that check passes renders in every format."""
+    import json
+    import xml.etree.ElementTree as ElementTree
+
+    from bulletin.build import load_month_content, render_outputs
+
+    def value(text: str) -> str:
+        return json.dumps(text, ensure_ascii=ascii_escapes)
+    head = (f"title: {value(title or 'Т')}\nauthor: {value(author or 'А')}\nsource: {value('https://e.org/' + source)}"
+            "\nrubric: speech\ndate: 2026-02-10")
+    _fill(scratch, {f"{M}h.ru.md": f"---\n{head}\n---\n\n{body}\n"})
+    (scratch / M / "pic.png").write_bytes(png())
+    content = load_month_content(scratch, "2026-02", ["ru"])
+    event(f"refused by check: {content.problems.errors[0].message[:30]}" if content.problems.errors else "rendered")
+    if content.problems.errors:
+        return  # check refuses it: nothing to render
+    outputs = render_outputs(content, ["ru"], ["html", "docx", "pdf"], scratch / "not-written")
+    assert not content.problems.errors, [str(p) for p in content.problems.errors]
+    data = {path.suffix: blob for path, blob in outputs.items()}
+    assert sorted(data) == [".docx", ".html", ".pdf"]
+    with zipfile.ZipFile(io.BytesIO(data[".docx"])) as archive:  # Word refuses a part that is not XML
+        for name in archive.namelist():
+            if name.endswith(".xml"):
+                ElementTree.fromstring(archive.read(name))
+    assert data[".pdf"].startswith(b"%PDF-")
+    assert_no_active_content(data[".html"].decode("utf-8"))

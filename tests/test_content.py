@@ -8,6 +8,8 @@ from conftest import entry, run
 
 M = "content/2026-02/"
 
+BLANK = "'title' has no visible character (only spaces, no-break spaces or zero-width characters)"
+REMOVE = "remove it (no output format can hold it)"
 CASES = [
     ("missing-title", "---\nrubric: speech\ndate: 2026-02-10\n---\n\nТекст.\n",
      f"{M}item.ru.md:1: error: missing required key 'title'"),
@@ -42,39 +44,24 @@ CASES = [
     ("empty-body", entry(body=""), f"{M}item.ru.md:6: warning: empty body"),
     ("long-title", entry(title="Очень " * 40 + "длинный"),
      f"{M}item.ru.md:2: warning: title is 247 characters long (over 200)"),
-    ("blank-title", entry(title='" "'), f"{M}item.ru.md:2: error: 'title' has no visible character (only spaces, "
-                                        "no-break spaces or zero-width characters)"),
-    ("nbsp-title", entry(title='"\u00a0"'), f"{M}item.ru.md:2: error: 'title' has no visible character (only "
-                                            "spaces, no-break spaces or zero-width characters)"),
-    ("zero-width-title", entry(title='"\u200b\u2060"'), f"{M}item.ru.md:2: error: 'title' has no visible "
-                                                        "character (only spaces, no-break spaces or zero-width "
-                                                        "characters)"),
-    ("control-in-title", entry(title='"Суд\\x01 вынес"'), f"{M}item.ru.md:2: error: 'title' contains the control "
-                                                         "character U+0001: remove it (no output format can hold it)"),
-    ("c1-in-source", entry(source='"https://example.org/\\x85x"'),
-     f"{M}item.ru.md:5: error: 'source' contains the control character U+0085: remove it (no output format can "
-     "hold it)"),
-    ("control-in-tags", entry(tags='["суд", "\\x0b"]'),
-     f"{M}item.ru.md:5: error: 'tags' contains the control character U+000B: remove it (no output format can "
-     "hold it)"),
+    *[(name, entry(title=title), f"{M}item.ru.md:2: error: {BLANK}")
+      for name, title in (("blank-title", '" "'), ("nbsp-title", '"\u00a0"'), ("zero-width-title", '"\u200b\u2060"'))],
+    *[(f"control-in-{key}", entry(**{key: value}), f"{M}item.ru.md:{line}: error: '{key}' contains the control "
+       f"character {char}: {REMOVE}") for key, value, line, char in (
+        ("title", '"Суд\\x01 вынес"', 2, "U+0001"), ("source", '"https://example.org/\\x85x"', 5, "U+0085"),
+        ("tags", '["суд", "\\x0b"]', 5, "U+000B"))],
     ("control-in-body", entry(body="Первая строка.\n\nВторая \x0c строка."),
-     f"{M}item.ru.md:9: error: the control character U+000C is in the text: remove it (no output format can "
-     "hold it)"),
+     f"{M}item.ru.md:9: error: the control character U+000C is in the text: {REMOVE}"),
     ("placeholder-in-body", entry(body="Текст.\n\n![x](BULLETIN-ASSET:0) bulletin-asset:7"),
      f"{M}item.ru.md:9: error: 'bulletin-asset:' is reserved for bulletin's own image references: link images "
      "by file name"),
-    ("bidi-in-author", entry(author='"Иван \u202eвонавИ"'),
-     f"{M}item.ru.md:5: warning: 'author' contains the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE), "
-     "which can make a name or address pass for another: remove it"),
-    ("zero-width-in-title", entry(title='"Ах\u200bметов"'),
-     f"{M}item.ru.md:2: warning: 'title' contains the invisible character U+200B (ZERO WIDTH SPACE), which can "
-     "make a name or address pass for another: remove it"),
-    ("isolate-in-source", entry(source='"https://example.org/\u2066x"'),
-     f"{M}item.ru.md:5: warning: 'source' contains the invisible character U+2066 (LEFT-TO-RIGHT ISOLATE), "
-     "which can make a name or address pass for another: remove it"),
-    ("zero-width-in-outlet", entry(outlet='"\ufeffГазета"'),
-     f"{M}item.ru.md:5: warning: 'outlet' contains the invisible character U+FEFF (ZERO WIDTH NO-BREAK SPACE), "
-     "which can make a name or address pass for another: remove it"),
+    *[(f"invisible-in-{key}", entry(**{key: value}), f"{M}item.ru.md:{line}: warning: '{key}' contains the "
+       f"invisible character {char}, which can make a name or address pass for another: remove it")
+      for key, value, line, char in (
+          ("author", '"Иван \u202eвонавИ"', 5, "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+          ("title", '"Ах\u200bметов"', 2, "U+200B (ZERO WIDTH SPACE)"),
+          ("source", '"https://example.org/\u2066x"', 5, "U+2066 (LEFT-TO-RIGHT ISOLATE)"),
+          ("outlet", '"\ufeffГазета"', 5, "U+FEFF (ZERO WIDTH NO-BREAK SPACE)"))],
 ]
 
 

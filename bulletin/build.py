@@ -93,7 +93,7 @@ def load_month_content(root: Path, month: str | None, langs: list[str] | None = 
     if timings is not None:
         timings["load+validate"] = time.perf_counter() - started
     started = time.perf_counter()
-    converter = converter or Converter(config.root, config.timeouts["pandoc"], config.limits["inline_nesting"])
+    converter = converter or Converter(config.root, config.timeouts["pandoc"], config.limits)
     for lang in (config.languages if langs is None else langs):
         bulletin = assemble_bulletin(config, month, lang, families, problems)
         result.bulletins[lang] = bulletin

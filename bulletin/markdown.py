@@ -13,8 +13,10 @@ from pathlib import Path
 import nh3
 import pypandoc
 
+from .config import Config
 from .content import ASSET_SCHEME, Entry
 from .hyphenation import hyphenate_text
+from .images import ImageProblem, inspect_image
 from .locale import typeset_inlines
 from .problems import Problems
 from .processes import run_bound
@@ -29,8 +31,6 @@ INLINE_TYPES = {"Str", "Emph", "Underline", "Strong", "Strikeout", "Superscript"
 NESTING_TYPES = {"Emph", "Underline", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Quoted",
                  "Cite", "Link", "Span", "Note", "Div"}
 LINK_SCHEMES = ("http://", "https://", "mailto:")
-IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg",
-               b"GIF87a": "image/gif", b"GIF89a": "image/gif"}
 # Image references in converted bodies: unguessable, so no text an entry types can pass for one
 ASSET_PREFIX = f"{ASSET_SCHEME}{secrets.token_hex(8)}-"
 ASSET_REF = re.compile(re.escape(ASSET_PREFIX) + r"(\d+)")
@@ -43,6 +43,9 @@ ALLOWED_ATTRIBUTES = {"*": {"id", "lang", "title", "class"}, "a": {"href"}, "img
                       "col": {"span"}, "abbr": {"title"}}
 DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math",
                         "form", "textarea", "select", "button", "frame", "frameset", "applet", "audio", "video"}
+
+
+DEFAULT_LIMITS = Config(Path(".")).limits
 
 
 class PandocError(Exception):
@@ -169,8 +172,8 @@ def find_raw_references(html: str) -> list[str]:
 class _Checker:
     """Checks and rewrites one entry's AST: typography, heading levels, ids, links, images, raw blocks."""
 
-    def __init__(self, entry: Entry, lang: str, problems: Problems, root: Path):
-        self.entry, self.lang, self.problems, self.root = entry, lang, problems, root
+    def __init__(self, entry: Entry, lang: str, problems: Problems, root: Path, max_pixels: int):
+        self.entry, self.lang, self.problems, self.root, self.max_pixels = entry, lang, problems, root, max_pixels
         self.assets: list[Asset] = []
         self.raw_html: list[str] = []
 
@@ -255,13 +258,10 @@ class _Checker:
         if not target.is_file():
             self.problems.error(self.entry.path, line, f"image '{url[:80]}' does not exist")
             return None
-        with target.open("rb") as handle:
-            head = handle.read(16)
-        mime = next((m for magic, m in IMAGE_MAGIC.items() if head.startswith(magic)), None)
-        if mime is None and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-            mime = "image/webp"
-        if mime is None:
-            self.problems.error(self.entry.path, line, f"image '{url[:80]}' is not a PNG, JPEG, GIF or WebP file")
+        try:
+            mime = inspect_image(target, self.max_pixels)
+        except ImageProblem as exc:
+            self.problems.error(self.entry.path, line, f"image '{url[:80]}' {exc}")
             return None
         return Asset(target, mime)
 
@@ -274,9 +274,10 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
-def prepare_blocks(blocks: list, entry: Entry, lang: str, problems: Problems, root: Path) -> tuple[list, list, str]:
+def prepare_blocks(blocks: list, entry: Entry, lang: str, problems: Problems, root: Path,
+                   max_pixels: int = DEFAULT_LIMITS["image_pixels"]) -> tuple[list, list, str]:
     """Checked and typeset blocks, the entry's images, and the raw HTML it contains (to warn about)."""
-    checker = _Checker(entry, lang, problems, root)
+    checker = _Checker(entry, lang, problems, root, max_pixels)
     # Inside a paragraph pandoc keeps only the <style> tags as raw HTML, the CSS between them is text.
     for css in re.findall(r"<style\b[^>]*>(.*?)</style\s*>", entry.body, re.IGNORECASE | re.DOTALL):
         checker._raw_references(css)
@@ -387,11 +388,11 @@ class Converter:
 
     def _too_deep(self, entry: Entry, problems: Problems) -> None:
         problems.error(entry.path, _deepest_line(entry), f"formatting, links or divs nested more than "
-                                                         f"{self.max_depth} deep (limit: limits.inline_nesting "
+                                                         f"{self.limits['inline_nesting']} deep (limit: limits.inline_nesting "
                                                          "in bulletin.yaml)")
 
-    def __init__(self, root: Path, timeout: int = 120, max_depth: int = 30):
-        self.root, self.timeout, self.max_depth = root, timeout, max_depth
+    def __init__(self, root: Path, timeout: int = 120, limits: dict | None = None):
+        self.root, self.timeout, self.limits = root, timeout, limits or DEFAULT_LIMITS
         self.cache: dict[str, tuple[list, str, list, Problems]] = {}
 
     def convert(self, entries: list[Entry], lang_of: dict, problems: Problems) -> dict[tuple, Converted]:
@@ -402,7 +403,7 @@ class Converter:
                 parsed = parse_bodies(todo, self.timeout)
             except (PandocTimeout, RecursionError):  # json's decoder refuses ~1000 levels of nesting
                 todo, parsed = self._find_slow(todo, problems)
-            deep = {id(e) for e, blocks in zip(todo, parsed) if nesting_depth(blocks) > self.max_depth}
+            deep = {id(e) for e, blocks in zip(todo, parsed) if nesting_depth(blocks) > self.limits["inline_nesting"]}
             for entry in (e for e in todo if id(e) in deep):
                 self._too_deep(entry, problems)
             kept = [(e, b) for e, b in zip(todo, parsed) if id(e) not in deep]
@@ -410,7 +411,8 @@ class Converter:
             prepared = []
             for entry, blocks in zip(todo, parsed):
                 local = Problems(problems.root)
-                blocks, assets, raw = prepare_blocks(blocks, entry, lang_of[entry.key], local, self.root)
+                blocks, assets, raw = prepare_blocks(blocks, entry, lang_of[entry.key], local, self.root,
+                                                     self.limits["image_pixels"])
                 prepared.append((entry, blocks, assets, local, raw))
             html_blocks = [hyphenate_blocks(shift_headings(blocks, 4), lang_of[entry.key])
                            for entry, blocks, _, _, _ in prepared]

@@ -88,8 +88,8 @@ class Preview:
             return problems, None, None
         lang = parse_languages(self.lang, config)[0]
         if self.converter is None:
-            self.converter = Converter(config.root, config.timeouts["pandoc"], config.limits["inline_nesting"])
-        self.converter.timeout, self.converter.max_depth = config.timeouts["pandoc"], config.limits["inline_nesting"]
+            self.converter = Converter(config.root, config.timeouts["pandoc"], config.limits)
+        self.converter.timeout, self.converter.limits = config.timeouts["pandoc"], config.limits
         month = load_month_content(self.root, self.month, [lang], self.converter)
         if self.month is None and month.month:
             self.month = month.month  # the newest month at start stays the previewed one

@@ -1339,3 +1339,67 @@ def test_every_file_check_accepts_builds_in_all_three_formats(scratch, title, au
                 ElementTree.fromstring(archive.read(name))
     assert data[".pdf"].startswith(b"%PDF-")
     assert_no_active_content(data[".html"].decode("utf-8"))
+
+
+# ------------------------------------------------------------------------------------ broken images
+
+def _image_bytes(fmt: str, size=(40, 30)) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG whose header declares the size; its pixels never follow."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00" * 64)))
+
+
+@pytest.mark.parametrize("name, data, expected", [
+    ("cut.jpg", lambda: _image_bytes("JPEG")[:300], "is damaged and cannot be decoded (Truncated File Read)"),
+    ("cut.png", lambda: _image_bytes("PNG")[:-30], "is damaged and cannot be decoded ("),
+    ("junk.png", lambda: b"\x89PNG\r\n\x1a\n" + os.urandom(200), "is damaged and cannot be decoded ("),
+    ("junk.jpg", lambda: b"\xff\xd8\xff" + b"\x00junk" * 40, "is damaged and cannot be decoded ("),
+    ("huge.png", lambda: _png_header(50000, 50000), "is 50000×50000 pixels, over the limit of 50000000 "
+                                                    "(limits.image_pixels in bulletin.yaml): scale it down"),
+], ids=["truncated-jpeg", "truncated-png", "png-magic-then-junk", "jpeg-magic-then-junk", "50000x50000"])
+def test_broken_images_are_located_errors_in_check(name, data, expected, tmp_path):
+    root = make_project(tmp_path / "project", {**GOOD, f"{M}{name}": data(),
+                                               X: entry(body=f"Фото ниже.\n\n![Снимок]({name})")})
+    started = time.perf_counter()
+    result = run("check", "--project", root)
+    assert time.perf_counter() - started < 10
+    assert result.exit_code == 1
+    assert any(line.startswith(f"{X}:9: error: image '{name}' {expected}") for line in messages(result)), \
+        result.output
+    assert_clean_failure(result)
+
+
+def test_an_image_over_the_configured_pixel_limit_is_an_error_with_its_size(tmp_path):
+    config = BASE_CONFIG + "limits:\n  image_pixels: 1000\n"
+    root = make_project(tmp_path / "project", {f"{M}big.png": _image_bytes("PNG", (40, 30)), f"{M}ok.png": png(),
+                                               X: entry(body="![a](big.png) ![b](ok.png)")}, config=config)
+    result = run("check", "--project", root)
+    assert messages(result)[0] == (f"{X}:7: error: image 'big.png' is 40×30 pixels, over the limit of 1000 "
+                                   "(limits.image_pixels in bulletin.yaml): scale it down")
+    assert len([m for m in messages(result) if ": error: " in m]) == 1
+
+
+@pytest.mark.parametrize("fmt, mime", [("PNG", "image/png"), ("JPEG", "image/jpeg"), ("GIF", "image/gif"),
+                                       ("WEBP", "image/webp")])
+def test_whole_images_of_each_format_reach_every_output(fmt, mime, tmp_path):
+    name = f"pic.{fmt.lower()}"
+    root = make_project(tmp_path / "project", {f"{M}{name}": _image_bytes(fmt), X: entry(body=f"![Снимок]({name})")})
+    result = run("build", "--project", root, "--format", "html,docx", "--strict")
+    assert result.exit_code == 0, result.output
+    html = (root / OUT / HTML).read_text(encoding="utf-8")
+    assert f'src="data:{mime};base64,' in html
+    with zipfile.ZipFile(root / OUT / DOCX) as archive:
+        assert [n for n in archive.namelist() if n.startswith("word/media/")]

@@ -386,7 +386,9 @@ def schema(project):
 @cli.command("fix-encoding")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def fix_encoding_command(paths):
-    """Convert Windows-1251 or UTF-16 files to UTF-8 in place (the original is kept as PATH.bak)."""
+    """Convert Windows-1251, KZ-1048, KOI8-R or UTF-16 files to UTF-8 in place (the original is kept as
+    PATH.bak). Characters unusual in Russian, Kazakh or English that the conversion produced are named."""
+    from .problems import escape_text
     from .source import EncodingError, fix_encoding
 
     failed = False
@@ -401,6 +403,8 @@ def fix_encoding_command(paths):
             click.echo(f"{path}: already UTF-8, left as it is")
         else:
             click.echo(f"{path}: converted from {done[0]} to UTF-8 (original kept as {done[1].name})")
+            for note in done[2]:
+                click.echo(f"{path}: warning: {escape_text(note)}", err=True)
     sys.exit(1 if failed else 0)
 
 

@@ -638,6 +638,7 @@ def test_deep_yaml_and_huge_numbers_are_located_errors_not_crashes(tmp_path):
 RU = entry(title="Итоги года", body="Текст материала по-русски: суд, приговор, защита.")
 RU_LONG = entry(title="Итоги года", body="Суд вынес приговор журналисту, защита обжалует решение. " * 20)
 FIX = f"convert it to UTF-8 with: bulletin fix-encoding {X}"
+RETYPE = "retype the character there, or re-save the file as UTF-8"  # fix-encoding has nothing to convert from
 
 
 @pytest.mark.parametrize("text, codec, name", [
@@ -698,7 +699,7 @@ def test_bad_bytes_are_located_and_never_replaced(bad, tmp_path):
     result = run("check", "--project", root)
     assert result.exit_code == 1
     expected = (f"{X}:11: error: NUL byte at offset {offset}; the file is not text" if bad == b"\x00" else
-                f"{X}:11: error: byte 0x{bad[:1].hex()} at offset {offset} is not valid UTF-8; {FIX}")
+                f"{X}:11: error: byte 0x{bad[:1].hex()} at offset {offset} is not valid UTF-8; {RETYPE}")
     assert messages(result)[0] == expected
     assert_clean_failure(result)
 
@@ -1057,7 +1058,7 @@ BATTERY = [
     ("front-matter-only", X, "---\ntitle: Т\nrubric: speech\ndate: 2026-02-10\n---\n", f"{X}:6: warning: empty body"),
     ("front-matter-list", X, "---\n- a\n- b\n---\n\nТекст.\n",
      f"{X}:2: error: front matter must be a mapping of keys to values"),
-    ("byte-0x98", X, BAD98, f"{X}:11: error: byte 0x98 at offset {AT98} is not valid UTF-8; {FIX}"),
+    ("byte-0x98", X, BAD98, f"{X}:11: error: byte 0x98 at offset {AT98} is not valid UTF-8; {RETYPE}"),
     ("nul-byte", X, NUL, f"{X}:11: error: NUL byte at offset {AT00}; the file is not text"),
     ("windows-1251", X, OFFICE.encode("cp1251"), f"{X}:1: error: file is encoded as Windows-1251, not UTF-8; {FIX}"),
     ("utf-16-bom", X, OFFICE.encode("utf-16"), f"{X}:1: error: file is encoded as UTF-16, not UTF-8; {FIX}"),

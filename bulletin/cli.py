@@ -222,7 +222,7 @@ def deliver(month, project, dist, dry_run):
 def _check_month_arg(month: str | None) -> None:
     from .content import MONTH_RE
 
-    if month is not None and not MONTH_RE.match(month):
+    if month is not None and not MONTH_RE.fullmatch(month):
         raise click.BadParameter(f"'{month}' is not a month in the form YYYY-MM", param_hint="MONTH")
 
 
@@ -250,6 +250,7 @@ def new(rubric, title, date, source, outlet, authors, lang, translation_of, proj
 
     from .build import load_month_content
     from .config import load_config
+    from .content import month_of
     from .scaffold import ScaffoldError, ScaffoldUsageError, new_entry, new_translation
 
     problems = Problems(project.resolve())
@@ -263,7 +264,9 @@ def new(rubric, title, date, source, outlet, authors, lang, translation_of, proj
             source_path = (translation_of if translation_of.is_absolute() else Path.cwd() / translation_of).resolve()
             if not source_path.is_file():
                 source_path = (project / translation_of).resolve()
-            month = source_path.parent.name
+            month = month_of(source_path, config)
+            if month is None:
+                raise click.UsageError(f"{translation_of} is not an entry of this project")
             content = load_month_content(project, month, [config.default_language])
             entry = next((e for e in content.entries if e.path.resolve() == source_path), None)
             if entry is None:
@@ -342,19 +345,21 @@ def translations(month, langs, project, as_json, stamp):
 
 def _stamp(project: Path, paths, stamp_translation) -> None:
     from .build import load_month_content
-    from .content import ENTRY_RE
+    from .config import load_config
+    from .content import ENTRY_RE, month_of
 
+    config = load_config(project, Problems(project.resolve()))
     failed = False
     for given in paths:
         path = (given if given.is_absolute() else Path.cwd() / given).resolve()
         if not path.is_file() and (project / given).is_file():
             path = (project / given).resolve()
-        match = ENTRY_RE.match(path.name)
-        if not path.is_file() or not match:
-            click.echo(f"bulletin: error: {given}: not an entry file", err=True)
+        match, month = ENTRY_RE.match(path.name), month_of(path, config)
+        if not path.is_file() or not match or month is None:
+            click.echo(f"bulletin: error: {given}: not an entry file of this project", err=True)
             failed = True
             continue
-        content = load_month_content(project, path.parent.name, [])
+        content = load_month_content(project, month, [])
         family = content.families.get(match["slug"])
         if family is None or family.source is None or match["lang"] == content.config.default_language:
             click.echo(f"bulletin: error: {given}: not a translation with a source entry", err=True)

@@ -13,7 +13,7 @@ from .config import Config
 from .problems import Problems
 from .source import load_yaml, read_text
 
-MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+MONTH_RE = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])", re.ASCII)  # always with fullmatch: no trailing newline
 ENTRY_RE = re.compile(r"^(?P<slug>[a-z0-9][a-z0-9-]*)\.(?P<lang>[a-z]{2})\.md$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
@@ -97,7 +97,16 @@ def hash_content(title: str, body: str) -> str:
 def list_months(config: Config) -> list[str]:
     if not config.content_dir.is_dir():
         return []
-    return sorted(p.name for p in config.content_dir.iterdir() if p.is_dir() and MONTH_RE.match(p.name))
+    return sorted(p.name for p in config.content_dir.iterdir() if p.is_dir() and MONTH_RE.fullmatch(p.name))
+
+
+def month_of(path: Path, config: Config) -> str | None:
+    """The month folder an entry file lies in, however deep in its subfolders."""
+    try:
+        parts = path.resolve().relative_to(config.content_dir.resolve()).parts
+    except (ValueError, OSError):
+        return None
+    return parts[0] if len(parts) > 1 and MONTH_RE.fullmatch(parts[0]) else None
 
 
 def split_front_matter(text: str, path: Path, problems: Problems) -> tuple[str, int, str, int] | None:

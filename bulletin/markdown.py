@@ -246,6 +246,10 @@ class _Checker:
             self.problems.error(self.entry.path, line, f"image '{url[:80]}' is refused: images must be files in "
                                                        f"the entry's folder, linked by a relative path")
             return None
+        if re.match(r"^[a-z]:[\\/]|^\\\\", url.strip().lower()) or "\\" in url:  # C:\… or \\server\…
+            self.problems.error(self.entry.path, line, f"image '{url[:80]}' is a path on a local computer: copy "
+                                                       "the file into the entry's folder and link it by file name")
+            return None
         if re.match(r"^[a-z][a-z0-9+.-]*:", url.strip().lower()) or url.startswith("//"):
             self.problems.error(self.entry.path, line,
                                 f"image '{url[:80]}' is not fetched: builds never use the network "

@@ -147,3 +147,16 @@ def test_terminal_escapes_in_keys_and_values_are_shown_escaped(project):
         in result.output.splitlines()
     assert f"{M}a.ru.md:5: warning: unknown key '\\x1b]0;owned\\x07' (known:" in result.output
     assert "RIGHT-TO-LEFT OVERRIDE" in result.output
+
+
+@pytest.mark.parametrize("name", ["2026-02\n", "\u0662\u0660\u0662\u0666-02", "2026-02 ", "2026-2"],
+                         ids=["trailing-newline", "arabic-indic-digits", "trailing-space", "one-digit-month"])
+def test_month_folders_are_exactly_yyyy_mm_in_ascii_digits(project, name):
+    root = project({f"content/{name}/a.ru.md": entry(), f"{M}b.ru.md": entry()})
+    from bulletin.config import load_config
+    from bulletin.content import list_months
+    from bulletin.problems import Problems
+
+    assert list_months(load_config(root, Problems(root))) == ["2026-02"]
+    result = run("check", name, "--project", root)
+    assert result.exit_code == 2 and "is not a month in the form YYYY-MM" in result.output

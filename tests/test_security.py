@@ -1099,6 +1099,11 @@ BATTERY = [
      f"{X}:7: error: image '/dev/urandom' is outside the project's content/"),
     ("image-remote", X, entry(body="![x](https://example.com/a.png)"),
      f"{X}:7: error: image 'https://example.com/a.png' is not fetched: builds never use the network"),
+    ("image-windows-path", X, entry(body="![x](C:\\Users\\anna\\Desktop\\photo.jpg)"),
+     f"{X}:7: error: image 'C:\\Users\\anna\\Desktop\\photo.jpg' is a path on a local computer: copy the file "
+     "into the entry's folder and link it by file name"),
+    ("image-unc-path", X, entry(body="![x](\\\\server\\share\\photo.jpg)"),
+     f"{X}:7: error: image '\\server\\share\\photo.jpg' is a path on a local computer"),  # Markdown ate one \\
     ("image-missing", X, entry(body="![x](nope.png)"), f"{X}:7: error: image 'nope.png' does not exist"),
     ("image-not-an-image", X, entry(body="![x](good.ru.md)"),
      f"{X}:7: error: image 'good.ru.md' is not a PNG, JPEG, GIF or WebP file"),

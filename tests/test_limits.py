@@ -33,21 +33,25 @@ def check(root, *extra):
     ("Начало. " + word(5000) + " конец.", 7),
     ("Первая строка.\n\nВторая: " + word(201) + ".", 9),
     ("**" + word(300) + "**", 7),
-], ids=["5000-letters", "201-letters-on-line-9", "inside-emphasis"])
+    ("Номер: " + "1234567890" * 30, 7),
+    ("Смесь " + "".join(c + "1" for c in word(150)), 7),
+    ("Ударения " + "".join(c + "\u0301" for c in word(150)), 7),
+], ids=["5000-letters", "201-letters-on-line-9", "inside-emphasis", "300-digits", "letters-and-digits",
+        "combining-accents"])
 def test_a_word_too_long_to_lay_out_is_a_located_error(body, line, tmp_path):
     root = make_project(tmp_path / "p", {**GOOD, X: entry(body=body)})
     result = check(root)
     assert result.exit_code == 1
     length = max(len(w) for w in body.replace("*", " ").replace(".", " ").replace(":", " ").split())
-    assert (f"{X}:{line}: error: a word of {length} letters without a space or hyphen, over the limit of 200 "
-            "(limits.word_letters in bulletin.yaml)") in result.output, result.output
+    assert (f"{X}:{line}: error: a word of {length} characters without a space or hyphen, over the limit of 200 "
+            "(limits.word_length in bulletin.yaml)") in result.output, result.output
 
 
 def test_long_words_in_the_title_and_outlet_are_refused_too(tmp_path):
     root = make_project(tmp_path / "p", {X: entry(title="Т" + word(400), outlet="О" + word(250))})
     result = check(root)
-    assert f"{X}:2: error: a word of 401 letters" in result.output
-    assert f"{X}:5: error: a word of 251 letters" in result.output
+    assert f"{X}:2: error: a word of 401 characters" in result.output
+    assert f"{X}:5: error: a word of 251 characters" in result.output
 
 
 def test_words_at_the_limit_and_long_urls_pass(tmp_path):
@@ -59,9 +63,9 @@ def test_words_at_the_limit_and_long_urls_pass(tmp_path):
 
 
 def test_the_word_limit_is_configurable(tmp_path):
-    config = BASE_CONFIG + "limits:\n  word_letters: 50\n"
+    config = BASE_CONFIG + "limits:\n  word_length: 50\n"
     root = make_project(tmp_path / "p", {X: entry(body="Слово " + word(51))}, config=config)
-    assert f"{X}:7: error: a word of 51 letters without a space or hyphen, over the limit of 50" in check(root).output
+    assert f"{X}:7: error: a word of 51 characters without a space or hyphen, over the limit of 50" in check(root).output
 
 
 @pytest.mark.parametrize("body, line, message", [
@@ -104,8 +108,8 @@ def test_pdf_memory_limit_is_a_message_not_a_crash(tmp_path):
 
 
 def test_pdf_time_limit_names_the_entry_being_laid_out(tmp_path):
-    """With word_letters raised, 3,000 Cyrillic letters take WeasyPrint ~10 s: the time limit stops it."""
-    config = BASE_CONFIG + "limits:\n  word_letters: 100000\ntimeouts:\n  pdf: 2\n"
+    """With word_length raised, 3,000 Cyrillic letters take WeasyPrint ~10 s: the time limit stops it."""
+    config = BASE_CONFIG + "limits:\n  word_length: 100000\ntimeouts:\n  pdf: 2\n"
     root = make_project(tmp_path / "p", {**GOOD, X: entry(title="Второй", body="Начало. " + word(3000))},
                         config=config)
     started = time.perf_counter()

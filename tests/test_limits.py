@@ -118,3 +118,23 @@ def test_pdf_time_limit_names_the_entry_being_laid_out(tmp_path):
     assert result.exit_code == 1
     assert (f"{X}:1: error: ru pdf: the PDF layout did not finish within 2 s (limit: timeouts.pdf in "
             "bulletin.yaml) (while laying out this entry)") in result.output, result.output
+
+
+def _table(columns: int, rows: int) -> str:
+    return ("|" + "|".join(f"Столбец {i}" for i in range(columns)) + "|\n|" + "|".join("---" for _ in range(columns))
+            + "|\n" + "".join("|" + "|".join("ячейка" for _ in range(columns)) + "|\n" for _ in range(rows)))
+
+
+def test_a_table_with_too_many_cells_is_a_located_error(tmp_path):
+    body = "Таблица ниже.\n\n" + _table(20, 101) + "\nИ ещё одна.\n\n" + _table(20, 99)
+    root = make_project(tmp_path / "p", {X: entry(body=body)})
+    result = check(root)
+    assert result.exit_code == 1
+    assert (f"{X}:9: error: table with more than 2000 cells (limit: limits.table_cells in bulletin.yaml): "
+            "split it") in result.output.splitlines(), result.output
+
+
+def test_tables_within_the_cell_limit_pass(tmp_path):
+    body = "Первая.\n\n" + _table(20, 99) + "\nВторая.\n\n" + _table(20, 99) + "\nТекст | с | чертой.\n"
+    root = make_project(tmp_path / "p", {X: entry(body=body)})
+    assert ": error: " not in check(root).output

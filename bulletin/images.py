@@ -24,7 +24,7 @@ def inspect_image(path: Path, max_pixels: int) -> str:
 @functools.lru_cache(maxsize=256)
 def _inspect(path: Path, size: int, mtime: int, max_pixels: int) -> str:
     """Decoded once per file version: a month's check and build, and every language, share the result."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageFile, UnidentifiedImageError
 
     with path.open("rb") as handle:
         head = handle.read(16)
@@ -32,6 +32,8 @@ def _inspect(path: Path, size: int, mtime: int, max_pixels: int) -> str:
     if not known:
         raise ImageProblem("is not a PNG, JPEG, GIF or WebP file")
     bomb_limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None  # the size is checked below, first
+    # WeasyPrint, once imported, makes Pillow accept truncated files for the whole process: not here
+    truncated, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with Image.open(path) as image:  # reads the header only: the size is known before decoding
             width, height = image.size
@@ -44,7 +46,7 @@ def _inspect(path: Path, size: int, mtime: int, max_pixels: int) -> str:
         reason = str(exc).replace(str(path), path.name) or type(exc).__name__  # no absolute path in a message
         raise ImageProblem(f"is damaged and cannot be decoded ({reason[:120]})")
     finally:
-        Image.MAX_IMAGE_PIXELS = bomb_limit
+        Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES = bomb_limit, truncated
     if kind not in MIME:
         raise ImageProblem("is not a PNG, JPEG, GIF or WebP file")
     return MIME[kind]

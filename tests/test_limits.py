@@ -138,3 +138,18 @@ def test_tables_within_the_cell_limit_pass(tmp_path):
     body = "Первая.\n\n" + _table(20, 99) + "\nВторая.\n\n" + _table(20, 99) + "\nТекст | с | чертой.\n"
     root = make_project(tmp_path / "p", {X: entry(body=body)})
     assert ": error: " not in check(root).output
+
+
+def test_an_unexpected_renderer_failure_is_one_line_without_a_traceback(tmp_path, monkeypatch):
+    import bulletin.render.pdf as pdf
+
+    def broken(*args, **kwargs):
+        raise ValueError("no such glyph table")
+    monkeypatch.setattr(pdf, "html_to_pdf", broken)  # the renderer is forked: the child runs this one
+    root = make_project(tmp_path / "p", GOOD)
+    result = run("build", "--project", root, "--format", "pdf")
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if ": error: " in line]
+    assert len(lines) == 1 and lines[0].startswith("content/2026-02: error: ru pdf: the PDF renderer failed: "
+                                                   "ValueError: no such glyph table in test_limits.py:"), lines
+    assert "Traceback" not in result.output

@@ -172,8 +172,9 @@ def find_raw_references(html: str) -> list[str]:
 class _Checker:
     """Checks and rewrites one entry's AST: typography, heading levels, ids, links, images, raw blocks."""
 
-    def __init__(self, entry: Entry, lang: str, problems: Problems, root: Path, max_pixels: int):
-        self.entry, self.lang, self.problems, self.root, self.max_pixels = entry, lang, problems, root, max_pixels
+    def __init__(self, entry: Entry, lang: str, problems: Problems, root: Path, limits: dict):
+        self.entry, self.lang, self.problems, self.root, self.limits = entry, lang, problems, root, limits
+        self.image_bytes = 0  # every reference counts: HTML and DOCX embed the file once per reference
         self.assets: list[Asset] = []
         self.raw_html: list[str] = []
 
@@ -263,9 +264,17 @@ class _Checker:
             self.problems.error(self.entry.path, line, f"image '{url[:80]}' does not exist")
             return None
         try:
-            mime = inspect_image(target, self.max_pixels)
+            mime = inspect_image(target, self.limits["image_pixels"])
         except ImageProblem as exc:
             self.problems.error(self.entry.path, line, f"image '{url[:80]}' {exc}")
+            return None
+        limit, before = self.limits["image_bytes"], self.image_bytes
+        self.image_bytes += target.stat().st_size
+        if self.image_bytes > limit:
+            if before <= limit:  # said once, where the total goes over
+                self.problems.error(self.entry.path, line, f"the images of this entry add up to more than {limit} "
+                                                           "bytes, counting each use (limit: limits.image_bytes in "
+                                                           "bulletin.yaml)")
             return None
         return Asset(target, mime)
 
@@ -279,9 +288,9 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def prepare_blocks(blocks: list, entry: Entry, lang: str, problems: Problems, root: Path,
-                   max_pixels: int = DEFAULT_LIMITS["image_pixels"]) -> tuple[list, list, str]:
+                   limits: dict = DEFAULT_LIMITS) -> tuple[list, list, str]:
     """Checked and typeset blocks, the entry's images, and the raw HTML it contains (to warn about)."""
-    checker = _Checker(entry, lang, problems, root, max_pixels)
+    checker = _Checker(entry, lang, problems, root, limits)
     # Inside a paragraph pandoc keeps only the <style> tags as raw HTML, the CSS between them is text.
     for css in re.findall(r"<style\b[^>]*>(.*?)</style\s*>", entry.body, re.IGNORECASE | re.DOTALL):
         checker._raw_references(css)
@@ -416,7 +425,7 @@ class Converter:
             for entry, blocks in zip(todo, parsed):
                 local = Problems(problems.root)
                 blocks, assets, raw = prepare_blocks(blocks, entry, lang_of[entry.key], local, self.root,
-                                                     self.limits["image_pixels"])
+                                                     self.limits)
                 prepared.append((entry, blocks, assets, local, raw))
             html_blocks = [hyphenate_blocks(shift_headings(blocks, 4), lang_of[entry.key])
                            for entry, blocks, _, _, _ in prepared]

@@ -153,3 +153,20 @@ def test_an_unexpected_renderer_failure_is_one_line_without_a_traceback(tmp_path
     assert len(lines) == 1 and lines[0].startswith("content/2026-02: error: ru pdf: the PDF renderer failed: "
                                                    "ValueError: no such glyph table in test_limits.py:"), lines
     assert "Traceback" not in result.output
+
+
+def test_one_image_used_over_and_over_is_bounded_by_the_image_bytes_limit(tmp_path):
+    """HTML and DOCX embed an image at every use: one photo repeated 150,000 times would make gigabytes."""
+    from PIL import Image
+    import io
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 60), (10, 120, 200)).save(buffer, "PNG")
+    config = BASE_CONFIG + f"limits:\n  image_bytes: {len(buffer.getvalue()) * 10}\n"
+    body = "Снимки:\n\n" + "![Фото](p.png) " * 10 + "\n\nЕщё:\n\n" + "![Фото](q.png) " * 5000
+    root = make_project(tmp_path / "p", {f"{M}p.png": buffer.getvalue(), f"{M}q.png": buffer.getvalue(),
+                                         X: entry(body=body)}, config=config)
+    result = check(root)
+    errors = [line for line in result.output.splitlines() if ": error: " in line]
+    assert errors == [f"{X}:13: error: the images of this entry add up to more than {len(buffer.getvalue()) * 10} "
+                      "bytes, counting each use (limit: limits.image_bytes in bulletin.yaml)"], result.output

@@ -160,3 +160,10 @@ def test_month_folders_are_exactly_yyyy_mm_in_ascii_digits(project, name):
     assert list_months(load_config(root, Problems(root))) == ["2026-02"]
     result = run("check", name, "--project", root)
     assert result.exit_code == 2 and "is not a month in the form YYYY-MM" in result.output
+
+
+def test_dates_need_ascii_digits(project):
+    root = project({f"{M}a.ru.md": entry(date='"\u0662\u0660\u0662\u0666-02-10"')})
+    result = run("check", "--project", root)
+    assert (f"{M}a.ru.md:4: error: date '\u0662\u0660\u0662\u0666-02-10' is not in the form YYYY-MM-DD"
+            in result.output.splitlines()), result.output

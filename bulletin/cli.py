@@ -9,7 +9,7 @@ import click
 
 from . import __version__
 from .config import PDF_VARIANTS
-from .problems import BulletinError, Problems, dump_problems, format_summary
+from .problems import BulletinError, Problems, dump_problems, escape_text, format_summary
 
 DIST = click.option("--dist", "dist", type=click.Path(file_okay=False, path_type=Path),
                     help="Releases folder (default: <project>/dist).")
@@ -130,14 +130,14 @@ def import_command(file, month, project, lang, dry_run):
     _check_month_arg(month)
     result = import_document(project, file, month, lang, dry_run)
     for entry in result.entries:
-        click.echo(f"{entry.line:>5}  [{entry.rubric or '?'}] {entry.title}")
+        click.echo(f"{entry.line:>5}  [{entry.rubric or '?'}] {escape_text(entry.title)}")
         if entry.skipped or entry.path:
             where = (entry.skipped or entry.path).relative_to(result.root).as_posix()
             click.echo(f"       {'skipped: already in' if entry.skipped else '->'} {where}")
         if entry.missing:
             click.echo(f"       not found: {', '.join(entry.missing)}")
         if dry_run and entry.text:
-            click.echo("".join(f"       | {line}\n" for line in entry.text.splitlines()), nl=False)
+            click.echo("".join(f"       | {escape_text(line)}\n" for line in entry.text.splitlines()), nl=False)
     print_problems(result.problems)
     count = sum(1 for e in result.entries if e.path)
     if result.problems.errors:
@@ -393,7 +393,6 @@ def schema(project):
 def fix_encoding_command(paths):
     """Convert Windows-1251, KZ-1048, KOI8-R or UTF-16 files to UTF-8 in place (the original is kept as
     PATH.bak). Characters unusual in Russian, Kazakh or English that the conversion produced are named."""
-    from .problems import escape_text
     from .source import EncodingError, fix_encoding
 
     failed = False

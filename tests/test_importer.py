@@ -287,3 +287,10 @@ def test_dash_bullets_become_a_markdown_list_and_a_guessed_date_is_marked(tmp_pa
     body = format_body([(1, "Защита требует:"), (2, "- повторной экспертизы;"), (3, "• допуска специалистов."),
                         (4, "– Это реплика в диалоге.")])
     assert "Защита требует:\n\n- повторной экспертизы;\n- допуска специалистов.\n\n– Это реплика в диалоге." == body
+
+
+def test_terminal_escapes_in_a_legacy_file_are_printed_escaped(tmp_path):
+    root = new_project(tmp_path, SAMPLE.replace("ЗАБЛОКИРОВАН", "ЗАБЛОКИРОВАН\x1b]0;owned\x07\x1b[2J", 1))
+    result = import_cli(root, "legacy.txt", "--dry-run")
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "\\x1b]0;owned\\x07\\x1b[2J" in result.output

@@ -97,7 +97,7 @@ def load_month_content(root: Path, month: str | None, langs: list[str] | None = 
     if timings is not None:
         timings["load+validate"] = time.perf_counter() - started
     started = time.perf_counter()
-    converter = converter or Converter(config.root, config.timeouts["pandoc"])
+    converter = converter or Converter(config.root, config.timeouts["pandoc"], config.limits)
     for lang in (config.languages if langs is None else langs):
         bulletin = assemble_bulletin(config, month, lang, families, problems)
         result.bulletins[lang] = bulletin
@@ -144,7 +144,10 @@ def render_outputs(month: Month, langs: list[str], formats: list[str], out_dir: 
                     outputs[base.with_suffix(".pdf")] = render_pdf(view, config.timeouts["pdf"], pdf_variant)
                 elif fmt == "docx":
                     outputs[base.with_suffix(".docx")] = render_docx(view, config.timeouts["pandoc"])
-            except (PdfError, PandocError) as exc:
+            except PdfError as exc:  # located at the entry being laid out, when the renderer knew it
+                where = (config.root / exc.entry, 1) if exc.entry else (config.content_dir / month.month, 0)
+                problems.error(*where, f"{lang} {fmt}: {exc}" + (" (while laying out this entry)" if exc.entry else ""))
+            except PandocError as exc:
                 problems.error(config.content_dir / month.month, 0, f"{lang} {fmt}: {exc}")
             if timings is not None:
                 timings[fmt] = timings.get(fmt, 0.0) + time.perf_counter() - started

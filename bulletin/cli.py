@@ -9,7 +9,7 @@ import click
 
 from . import __version__
 from .config import PDF_VARIANTS
-from .problems import BulletinError, Problems, dump_problems, format_summary
+from .problems import BulletinError, Problems, dump_problems, escape_text, format_summary
 
 DIST = click.option("--dist", "dist", type=click.Path(file_okay=False, path_type=Path),
                     help="Releases folder (default: <project>/dist).")
@@ -130,7 +130,7 @@ def import_command(file, month, project, lang, dry_run):
     _check_month_arg(month)
     result = import_document(project, file, month, lang, dry_run)
     for entry in result.entries:
-        click.echo(f"{entry.line:>5}  [{entry.rubric or '?'}] {entry.title}")
+        click.echo(f"{entry.line:>5}  [{entry.rubric or '?'}] {escape_text(entry.title)}")
         if entry.skipped or entry.path:
             where = (entry.skipped or entry.path).relative_to(result.root).as_posix()
             click.echo(f"       {'skipped: already in' if entry.skipped else '->'} {where}")
@@ -139,7 +139,7 @@ def import_command(file, month, project, lang, dry_run):
         if entry.guesses:
             click.echo(f"       case guessed: {', '.join(f'{word} ({kind})' for word, kind in entry.guesses)}")
         if dry_run and entry.text:
-            click.echo("".join(f"       | {line}\n" for line in entry.text.splitlines()), nl=False)
+            click.echo("".join(f"       | {escape_text(line)}\n" for line in entry.text.splitlines()), nl=False)
     print_problems(result.problems)
     count = sum(1 for e in result.entries if e.path)
     if result.problems.errors:
@@ -242,7 +242,7 @@ def deliver(month, project, dist, dry_run, resend, partners):
 def _check_month_arg(month: str | None) -> None:
     from .content import MONTH_RE
 
-    if month is not None and not MONTH_RE.match(month):
+    if month is not None and not MONTH_RE.fullmatch(month):
         raise click.BadParameter(f"'{month}' is not a month in the form YYYY-MM", param_hint="MONTH")
 
 
@@ -270,6 +270,7 @@ def new(rubric, title, date, source, outlet, authors, lang, translation_of, proj
 
     from .build import load_month_content
     from .config import load_config
+    from .content import month_of
     from .scaffold import ScaffoldError, ScaffoldUsageError, new_entry, new_translation
 
     problems = Problems(project.resolve())
@@ -283,7 +284,9 @@ def new(rubric, title, date, source, outlet, authors, lang, translation_of, proj
             source_path = (translation_of if translation_of.is_absolute() else Path.cwd() / translation_of).resolve()
             if not source_path.is_file():
                 source_path = (project / translation_of).resolve()
-            month = source_path.parent.name
+            month = month_of(source_path, config)
+            if month is None:
+                raise click.UsageError(f"{translation_of} is not an entry of this project")
             content = load_month_content(project, month, [config.default_language])
             entry = next((e for e in content.entries if e.path.resolve() == source_path), None)
             if entry is None:
@@ -364,19 +367,21 @@ def translations(month, langs, project, as_json, stamp):
 
 def _stamp(project: Path, paths, stamp_translation) -> None:
     from .build import load_month_content
-    from .content import ENTRY_RE
+    from .config import load_config
+    from .content import ENTRY_RE, month_of
 
+    config = load_config(project, Problems(project.resolve()))
     failed = False
     for given in paths:
         path = (given if given.is_absolute() else Path.cwd() / given).resolve()
         if not path.is_file() and (project / given).is_file():
             path = (project / given).resolve()
-        match = ENTRY_RE.match(path.name)
-        if not path.is_file() or not match:
-            click.echo(f"bulletin: error: {given}: not an entry file", err=True)
+        match, month = ENTRY_RE.match(path.name), month_of(path, config)
+        if not path.is_file() or not match or month is None:
+            click.echo(f"bulletin: error: {given}: not an entry file of this project", err=True)
             failed = True
             continue
-        content = load_month_content(project, path.parent.name, [])
+        content = load_month_content(project, month, [])
         family = content.families.get(match["slug"])
         if family is None or family.source is None or match["lang"] == content.config.default_language:
             click.echo(f"bulletin: error: {given}: not a translation with a source entry", err=True)
@@ -408,7 +413,8 @@ def schema(project):
 @cli.command("fix-encoding")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def fix_encoding_command(paths):
-    """Convert Windows-1251 or UTF-16 files to UTF-8 in place (the original is kept as PATH.bak)."""
+    """Convert Windows-1251, KZ-1048, KOI8-R or UTF-16 files to UTF-8 in place (the original is kept as
+    PATH.bak). Characters unusual in Russian, Kazakh or English that the conversion produced are named."""
     from .source import EncodingError, fix_encoding
 
     failed = False
@@ -423,8 +429,13 @@ def fix_encoding_command(paths):
             click.echo(f"{path}: already UTF-8, left as it is")
         else:
             click.echo(f"{path}: converted from {done[0]} to UTF-8 (original kept as {done[1].name})")
+            for note in done[2]:
+                click.echo(f"{path}: warning: {escape_text(note)}", err=True)
     sys.exit(1 if failed else 0)
 
 
 def main(argv: list[str] | None = None) -> None:
+    from .processes import exit_on_sigterm
+
+    exit_on_sigterm()  # click then ends a terminated run as it ends Ctrl-C ("Aborted!", exit 1)
     cli.main(args=argv, prog_name="bulletin")

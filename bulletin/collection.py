@@ -119,11 +119,13 @@ def _shown(value) -> str:
 def _inherit(entry: Entry, source: Entry, problems: Problems) -> None:
     for key in INHERITED:
         mine, theirs = getattr(entry, key), getattr(source, key)
+        # a family sits in one rubric in every language: its source's
+        used = "the source's" if key == "rubric" else "the translation's"
         if key in entry.meta and mine not in (None, []) and mine != theirs:
             problems.warning(entry.path, entry.line(key),
                              f"'{key}' differs from the source {source.rel} ({_shown(mine)} vs {_shown(theirs)}); "
-                             f"the translation's value is used")
-        if key not in entry.meta or mine in (None, []):
+                             f"{used} value is used")
+        if key not in entry.meta or mine in (None, []) or key == "rubric":
             setattr(entry, key, theirs)
     if "author" not in entry.meta:
         entry.authors = list(source.authors)

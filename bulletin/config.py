@@ -55,7 +55,8 @@ class Config:
     default_language: str = "ru"
     translations: dict[str, str] = field(default_factory=dict)
     limits: dict[str, int] = field(default_factory=lambda: {
-        "front_matter_bytes": 64 * 1024, "body_bytes": 2 * 1024 * 1024, "nesting": 20, "table_columns": 100})
+        "front_matter_bytes": 64 * 1024, "body_bytes": 2 * 1024 * 1024, "nesting": 20, "table_columns": 100, "table_cells": 2000,
+        "word_length": 200, "inline_nesting": 30, "image_pixels": 50_000_000, "image_bytes": 50_000_000, "pdf_memory_mb": 3072})
     timeouts: dict[str, int] = field(default_factory=lambda: {"pandoc": 120, "pdf": 900})
     pdf_variant: str = "pdf/ua-1"
     rubrics: list[Rubric] = field(default_factory=list)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,19 +13,31 @@ from .config import Config
 from .problems import Problems
 from .source import load_yaml, read_text
 
-MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+MONTH_RE = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])", re.ASCII)  # always with fullmatch: no trailing newline
 SLUG = r"[a-z0-9][a-z0-9-]*"
 ENTRY_RE = re.compile(rf"^(?P<slug>{SLUG})\.(?P<lang>[a-z]{{2}})\.md$")
 ANCHOR_PREFIX = "entry-"
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # ASCII digits: \d takes any script's
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 MAX_TITLE = 200
+ASSET_SCHEME = "bulletin-asset:"  # bulletin's own image references; an entry may not type it
+# C0 controls but tab and newline, DEL and C1: a DOCX holding one is refused by Word and LibreOffice
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidirectional overrides and marks, zero-width characters: they can make a name or an address look like another
+INVISIBLE = re.compile(r"[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+SPOOFABLE = ("title", "author", "outlet", "source")
 MAX_BRACKETS = 8
 _MARKER = re.compile(r">|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])")
 _CONTAINERS = re.compile(r"(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])))*")
 _RULE = re.compile(r"[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*")
 _BRACKETS = re.compile(r"\\.|[\[\]]")
 _SIMPLE_TABLE_RULE = re.compile(r"-+(?:[ \t]+-+)+[ \t]*")
+_TABLE_RULE = re.compile(r"[|+:=\- \t]+")
+_CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
+_HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^<>]*?(/?)>")
+_LINK_TARGET = re.compile(r"\]\([^()\s]*\)|^\s*\[[^\]]*\]:\s*\S+")  # never laid out as text
+_VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+              "track", "wbr"}
 
 KEYS = {
     "title": "the entry's headline, as printed",
@@ -92,7 +105,16 @@ def hash_content(title: str, body: str) -> str:
 def list_months(config: Config) -> list[str]:
     if not config.content_dir.is_dir():
         return []
-    return sorted(p.name for p in config.content_dir.iterdir() if p.is_dir() and MONTH_RE.match(p.name))
+    return sorted(p.name for p in config.content_dir.iterdir() if p.is_dir() and MONTH_RE.fullmatch(p.name))
+
+
+def month_of(path: Path, config: Config) -> str | None:
+    """The month folder an entry file lies in, however deep in its subfolders."""
+    try:
+        parts = path.resolve().relative_to(config.content_dir.resolve()).parts
+    except (ValueError, OSError):
+        return None
+    return parts[0] if len(parts) > 1 and MONTH_RE.fullmatch(parts[0]) else None
 
 
 def split_front_matter(text: str, path: Path, problems: Problems) -> tuple[str, int, str, int] | None:
@@ -116,8 +138,36 @@ def _as_text(value: object) -> str | None:
     return None
 
 
+def describe_char(char: str) -> str:
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
+
+
+def visible(text: str) -> bool:
+    """Whether the text shows anything: not only spaces, no-break spaces, zero-width and format characters."""
+    return any(not c.isspace() and unicodedata.category(c) not in ("Cc", "Cf", "Zs", "Zl", "Zp") for c in text)
+
+
+def _check_characters(entry: Entry, problems: Problems) -> None:
+    """Front matter text that no output can carry (control characters) or that can spoof a name (invisible ones)."""
+    for key, value in entry.meta.items():
+        for text in (value if isinstance(value, list) else [value]):
+            if not isinstance(text, str):
+                continue
+            control = CONTROL.search(text)
+            if control:
+                problems.error(entry.path, entry.line(str(key)), f"'{key}' contains the control character "
+                               f"{describe_char(control.group())}: remove it (no output format can hold it)")
+            hidden = INVISIBLE.search(text)
+            if hidden and key in SPOOFABLE:
+                problems.warning(entry.path, entry.line(str(key)), f"'{key}' contains the invisible character "
+                                 f"{describe_char(hidden.group())}, which can make a name or address pass for "
+                                 "another: remove it")
+
+
 def _read_fields(entry: Entry, config: Config, problems: Problems, is_source: bool) -> None:
     meta, path, line = entry.meta, entry.path, entry.line
+    _check_characters(entry, problems)
     for key in meta:
         if key not in KEYS:
             problems.warning(path, line(str(key)), f"unknown key '{key}' (known: {', '.join(KEYS)})")
@@ -131,6 +181,10 @@ def _read_fields(entry: Entry, config: Config, problems: Problems, is_source: bo
             problems.error(path, line("title"), f"'title' must be text, got {type(meta['title']).__name__}")
         else:
             entry.title = " ".join(title.split())
+            check_words(entry.title, path, line("title"), config, problems)
+            if not visible(entry.title):
+                problems.error(path, line("title"), "'title' has no visible character (only spaces, no-break "
+                                                    "spaces or zero-width characters)")
             if len(entry.title) > MAX_TITLE:
                 problems.warning(path, line("title"),
                                  f"title is {len(entry.title)} characters long (over {MAX_TITLE})")
@@ -164,6 +218,7 @@ def _read_fields(entry: Entry, config: Config, problems: Problems, is_source: bo
             problems.error(path, line("author"), "'author' must be a name or a list of names")
         else:
             entry.authors = [" ".join(n.split()) for n in names]
+            check_words(" ".join(entry.authors), path, line("author"), config, problems)
 
     outlet = meta.get("outlet")
     if outlet is not None:
@@ -171,6 +226,7 @@ def _read_fields(entry: Entry, config: Config, problems: Problems, is_source: bo
             problems.error(path, line("outlet"), "'outlet' must be text")
         else:
             entry.outlet = _as_text(outlet)
+            check_words(entry.outlet, path, line("outlet"), config, problems)
 
     source = meta.get("source")
     if source is not None:
@@ -212,9 +268,25 @@ def _read_fields(entry: Entry, config: Config, problems: Problems, is_source: bo
 def check_structure(body: str, first_line: int, path: Path, config: Config, problems: Problems) -> bool:
     """Refuse, before pandoc sees it, Markdown that would take minutes to lay out or overflow recursion."""
     depth_limit, columns_limit = config.limits["nesting"], config.limits["table_columns"]
-    brackets = 0
+    tags: list[str] = []  # HTML elements still open: WeasyPrint recurses once per level, and 150 overflow it
+    brackets = cells = table_line = 0  # a table's layout grows faster than its cells: 8,000 took 24 s
     for number, line in enumerate(body.split("\n"), start=first_line):
         stripped = line.lstrip()
+        control = CONTROL.search(line)
+        if control:
+            problems.error(path, number, f"the control character {describe_char(control.group())} is in the text: "
+                                         "remove it (no output format can hold it)")
+            return False
+        if ASSET_SCHEME in line.lower():
+            problems.error(path, number, f"'{ASSET_SCHEME}' is reserved for bulletin's own image references: "
+                                         "link images by file name")
+            return False
+        if not check_words(_LINK_TARGET.sub("", _HTML_TAG.sub("", line)), path, number, config, problems):
+            return False
+        if not _open_tags(_CODE_SPAN.sub("", line), tags, config.limits["inline_nesting"]):
+            problems.error(path, number, f"HTML elements nested more than {config.limits['inline_nesting']} deep "
+                                         "(limit: limits.inline_nesting in bulletin.yaml)")
+            return False
         # '> - > 1. x' opens a container per marker, on one line as well as by indentation
         prefix = _CONTAINERS.match(line).end()
         depth = 0 if _RULE.fullmatch(line) else len(_MARKER.findall(line[:prefix + 1]))
@@ -241,6 +313,39 @@ def check_structure(body: str, first_line: int, path: Path, config: Config, prob
             problems.error(path, number, f"table with {columns} columns, over the limit of "
                                          f"{columns_limit} (limits.table_columns in bulletin.yaml)")
             return False
+        table_line = table_line if cells else number
+        cells = cells + columns * (not _TABLE_RULE.fullmatch(stripped)) if pipes else 0
+        if cells > config.limits["table_cells"]:
+            problems.error(path, table_line, f"table with more than {config.limits['table_cells']} cells "
+                                             "(limit: limits.table_cells in bulletin.yaml): split it")
+            return False
+    return True
+
+
+def check_words(text: str, path: Path, line: int, config: Config, problems: Problems) -> bool:
+    """Refuse a word too long to lay out: WeasyPrint's line breaking is quadratic in the length of a run it
+    cannot break (3,200 Cyrillic letters took 12 s, 400 KB of them exhausted the memory). Digits, combining
+    accents and joiners inside the run count too (measured: letters with digits cost the same)."""
+    limit = config.limits["word_length"]
+    word = re.search(r"[\w\u0300-\u036f\u0483-\u0489\u200c\u200d]{%d,}" % (limit + 1), text)
+    if word:
+        problems.error(path, line, f"a word of {len(word.group())} characters without a space or hyphen, over "
+                                   f"the limit of {limit} (limits.word_length in bulletin.yaml)")
+    return word is None
+
+
+def _open_tags(line: str, tags: list[str], limit: int) -> bool:
+    """Follow one line's HTML start and end tags on the stack ``tags``; False once it is deeper than ``limit``."""
+    for match in _HTML_TAG.finditer(line):
+        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
+        if name in _VOID_TAGS or self_closing:
+            continue
+        if not closing:
+            tags.append(name)
+            if len(tags) > limit:
+                return False
+        elif name in tags:  # an end tag closes everything opened after its start tag, as browsers do
+            del tags[len(tags) - 1 - tags[::-1].index(name):]
     return True
 
 

@@ -167,7 +167,7 @@ def find_imported(folder: Path) -> dict[str, Path]:
 def import_document(root: Path, path: Path, month: str, lang: str | None = None,
                     dry_run: bool = False) -> ImportResult:
     """Parse ``path`` and write its entries into content/<month>/, all or nothing: any error writes nothing."""
-    if not MONTH_RE.match(month):
+    if not MONTH_RE.fullmatch(month):
         raise ValueError(f"'{month}' is not a month in the form YYYY-MM")
     problems = Problems(root.resolve())
     result = ImportResult(root.resolve(), month, [], problems)

@@ -15,12 +15,15 @@ from urllib.parse import unquote
 import nh3
 import pypandoc
 
-from .content import ANCHOR_PREFIX, ENTRY_RE, Entry
+from .config import Config
+from .content import ANCHOR_PREFIX, ASSET_SCHEME, ENTRY_RE, Entry
 from .hyphenation import hyphenate_text
+from .images import ImageProblem, inspect_image
 from .isolation import (ENTRY_TARGET, SEPARATOR, append_notes, confine_attr, internal_href, keep_classes,
                         node_id, note_call, note_ids, owned_id, report_labels, without_id)
 from .locale import typeset_inlines
 from .problems import Problems
+from .processes import run_bound
 
 # No `smart`: pandoc's smart quotes are English-only and garble nested ones; locale.smarten does it.
 READER = ("markdown-smart-yaml_metadata_block-pandoc_title_block-tex_math_dollars"
@@ -28,10 +31,13 @@ READER = ("markdown-smart-yaml_metadata_block-pandoc_title_block-tex_math_dollar
 INLINE_TYPES = {"Str", "Emph", "Underline", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps",
                 "Quoted", "Cite", "Code", "Space", "SoftBreak", "LineBreak", "Math", "RawInline", "Link",
                 "Image", "Note", "Span"}
+# What nests inside a paragraph; each level costs WeasyPrint (and our tree walks) a level of recursion.
+NESTING_TYPES = {"Emph", "Underline", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Quoted",
+                 "Cite", "Link", "Span", "Note", "Div"}
 LINK_SCHEMES = ("http://", "https://", "mailto:")
-IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg",
-               b"GIF87a": "image/gif", b"GIF89a": "image/gif"}
-ASSET_SCHEME = "bulletin-asset:"
+# Image references in converted bodies: unguessable, so no text an entry types can pass for one
+ASSET_PREFIX = f"{ASSET_SCHEME}{secrets.token_hex(8)}-"
+ASSET_REF = re.compile(re.escape(ASSET_PREFIX) + r"(\d+)")
 PANDOC_API = [1, 23, 1]
 ENTRIES_FILTER = Path(__file__).with_name("entries.lua")
 ALLOWED_TAGS = {"p", "a", "em", "strong", "b", "i", "u", "s", "del", "ins", "sup", "sub", "small", "mark",
@@ -43,6 +49,9 @@ ALLOWED_ATTRIBUTES = {"*": {"id", "lang", "title", "class"}, "a": {"href"}, "img
                       "col": {"span"}, "abbr": {"title"}}
 DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math",
                         "form", "textarea", "select", "button", "frame", "frameset", "applet", "audio", "video"}
+
+
+DEFAULT_LIMITS = Config(Path(".")).limits
 
 
 class PandocError(Exception):
@@ -60,7 +69,7 @@ def run_pandoc(args: list[str], data: bytes, timeout: int) -> bytes:
     """Run the bundled pandoc in its sandbox (it may read no file but its input) with a time limit."""
     command = [pypandoc.get_pandoc_path(), "--sandbox", *args]
     try:
-        done = subprocess.run(command, input=data, capture_output=True, timeout=timeout, check=False)
+        done = run_bound(command, data, timeout)
     except subprocess.TimeoutExpired:
         raise PandocTimeout(f"pandoc did not finish within {timeout} s (limit: timeouts.pandoc in bulletin.yaml)")
     if done.returncode != 0:
@@ -113,6 +122,27 @@ def parse_bodies(entries: list[Entry], timeout: int) -> list[list]:
     return [block["c"][1] for block in json.loads(out)["blocks"]]
 
 
+def nesting_depth(blocks: list) -> int:
+    """How deeply formatting, links, spans and divs nest in an AST (iteratively: any depth is measured)."""
+    deepest, stack = 0, [(blocks, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            depth += node.get("t") in NESTING_TYPES
+            deepest = max(deepest, depth)
+            stack.append((node.get("c"), depth))
+        elif isinstance(node, list):
+            stack.extend((child, depth) for child in node)
+    return deepest
+
+
+def _deepest_line(entry: Entry) -> int:
+    """The body line with the most markers that open a level (for a located message)."""
+    lines = entry.body.split("\n")
+    counts = [sum(line.count(c) for c in "*_~^[<:") for line in lines]
+    return entry.body_line + counts.index(max(counts)) if lines else entry.body_line
+
+
 def _walk(node, visit):
     if isinstance(node, list):
         if node and all(isinstance(i, dict) and i.get("t") in INLINE_TYPES for i in node):
@@ -145,8 +175,10 @@ def find_raw_references(html: str) -> list[str]:
 class _Checker:
     """Checks and rewrites one entry's AST: typography, heading levels, ids, links, images, raw blocks."""
 
-    def __init__(self, entry: Entry, lang: str, problems: Problems, root: Path, anchors: frozenset[str]):
-        self.entry, self.lang, self.problems, self.root = entry, lang, problems, root
+    def __init__(self, entry: Entry, lang: str, problems: Problems, root: Path, anchors: frozenset[str],
+                 limits: dict):
+        self.entry, self.lang, self.problems, self.root, self.limits = entry, lang, problems, root, limits
+        self.image_bytes = 0  # every reference counts: HTML and DOCX embed the file once per reference
         self.anchors = anchors | {entry.anchor}  # the entries printed in the same bulletin
         self.notes: list[list] = []  # footnote contents, in the order they are called
         self.note_keys: list[str] = []
@@ -199,7 +231,7 @@ class _Checker:
             if asset is None:
                 return {"t": "Span", "c": [["", [], []], inlines]}
             self.assets.append(asset)
-            return {"t": "Image", "c": [attr, inlines, [f"{ASSET_SCHEME}{len(self.assets) - 1}", title]]}
+            return {"t": "Image", "c": [attr, inlines, [f"{ASSET_PREFIX}{len(self.assets) - 1}", title]]}
         return node
 
     def _note(self, node: dict, linked: bool = True) -> dict:
@@ -288,6 +320,10 @@ class _Checker:
             self.problems.error(self.entry.path, line, f"image '{url[:80]}' is refused: images must be files in "
                                                        f"the entry's folder, linked by a relative path")
             return None
+        if re.match(r"^[a-z]:[\\/]|^\\\\", url.strip().lower()) or "\\" in url:  # C:\… or \\server\…
+            self.problems.error(self.entry.path, line, f"image '{url[:80]}' is a path on a local computer: copy "
+                                                       "the file into the entry's folder and link it by file name")
+            return None
         if re.match(r"^[a-z][a-z0-9+.-]*:", url.strip().lower()) or url.startswith("//"):
             self.problems.error(self.entry.path, line,
                                 f"image '{url[:80]}' is not fetched: builds never use the network "
@@ -300,13 +336,18 @@ class _Checker:
         if not target.is_file():
             self.problems.error(self.entry.path, line, f"image '{url[:80]}' does not exist")
             return None
-        with target.open("rb") as handle:
-            head = handle.read(16)
-        mime = next((m for magic, m in IMAGE_MAGIC.items() if head.startswith(magic)), None)
-        if mime is None and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-            mime = "image/webp"
-        if mime is None:
-            self.problems.error(self.entry.path, line, f"image '{url[:80]}' is not a PNG, JPEG, GIF or WebP file")
+        try:
+            mime = inspect_image(target, self.limits["image_pixels"])
+        except ImageProblem as exc:
+            self.problems.error(self.entry.path, line, f"image '{url[:80]}' {exc}")
+            return None
+        limit, before = self.limits["image_bytes"], self.image_bytes
+        self.image_bytes += target.stat().st_size
+        if self.image_bytes > limit:
+            if before <= limit:  # said once, where the total goes over
+                self.problems.error(self.entry.path, line, f"the images of this entry add up to more than {limit} "
+                                                           "bytes, counting each use (limit: limits.image_bytes in "
+                                                           "bulletin.yaml)")
             return None
         return Asset(target, mime)
 
@@ -320,12 +361,12 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def prepare_blocks(blocks: list, entry: Entry, lang: str, problems: Problems, root: Path,
-                   anchors: frozenset[str] = frozenset()) -> tuple[list, list, str]:
+                   anchors: frozenset[str] = frozenset(), limits: dict = DEFAULT_LIMITS) -> tuple[list, list, str]:
     """Checked and typeset blocks, the entry's images, and the raw HTML it contains (to warn about).
 
     ``anchors``: the entries printed in the same bulletin, which links to entry files may point to.
     """
-    checker = _Checker(entry, lang, problems, root, anchors)
+    checker = _Checker(entry, lang, problems, root, anchors, limits)
     # Inside a paragraph pandoc keeps only the <style> tags as raw HTML, the CSS between them is text.
     for css in re.findall(r"<style\b[^>]*>(.*?)</style\s*>", entry.body, re.IGNORECASE | re.DOTALL):
         checker._raw_references(css)
@@ -392,7 +433,7 @@ def _filter_attribute(prefix: str, seen: set, element: str, attribute: str, valu
     """Raw HTML gets the rules Markdown got in the AST: ids in the entry's namespace (``prefix``), safe
     classes only, links to the web, mail or an id; file links were resolved or refused before."""
     if element == "img" and attribute == "src":
-        return value if value.startswith(ASSET_SCHEME) else None
+        return value if ASSET_REF.fullmatch(value) else None
     if attribute == "id":  # ``seen``: the fragment's ids so far; a second use is dropped
         value = owned_id(prefix, value)
         if value in seen:
@@ -435,7 +476,7 @@ class Converter:
     """Converts entry bodies per language, remembering results so a rebuild converts only what changed."""
 
     def _find_slow(self, entries: list[Entry], problems: Problems) -> tuple[list[Entry], list[list]]:
-        """The batch ran out of time: convert entries one by one to name the one pandoc chokes on."""
+        """The batch ran out of time or nested too deeply: convert entries one by one to name the culprit."""
         kept, parsed = [], []
         limit = min(self.timeout, ENTRY_TIMEOUT)
         for entry in entries:
@@ -446,10 +487,17 @@ class Converter:
                 problems.error(entry.path, entry.body_line, f"pandoc could not convert this entry within {limit} s: "
                                                             "simplify its Markdown (very long runs of <, ` or [ are "
                                                             "the usual cause)")
+            except RecursionError:
+                self._too_deep(entry, problems)
         return kept, parsed
 
-    def __init__(self, root: Path, timeout: int = 120):
-        self.root, self.timeout = root, timeout
+    def _too_deep(self, entry: Entry, problems: Problems) -> None:
+        problems.error(entry.path, _deepest_line(entry), f"formatting, links or divs nested more than "
+                                                         f"{self.limits['inline_nesting']} deep (limit: limits.inline_nesting "
+                                                         "in bulletin.yaml)")
+
+    def __init__(self, root: Path, timeout: int = 120, limits: dict | None = None):
+        self.root, self.timeout, self.limits = root, timeout, limits or DEFAULT_LIMITS
         self.cache: dict[str, tuple[list, str, list, Problems]] = {}
 
     def convert(self, entries: list[Entry], lang_of: dict, problems: Problems) -> dict[tuple, Converted]:
@@ -462,12 +510,18 @@ class Converter:
         if todo:
             try:
                 parsed = parse_bodies(todo, self.timeout)
-            except PandocTimeout:
+            except (PandocTimeout, RecursionError):  # json's decoder refuses ~1000 levels of nesting
                 todo, parsed = self._find_slow(todo, problems)
+            deep = {id(e) for e, blocks in zip(todo, parsed) if nesting_depth(blocks) > self.limits["inline_nesting"]}
+            for entry in (e for e in todo if id(e) in deep):
+                self._too_deep(entry, problems)
+            kept = [(e, b) for e, b in zip(todo, parsed) if id(e) not in deep]
+            todo, parsed = [e for e, _ in kept], [b for _, b in kept]
             prepared = []
             for entry, blocks in zip(todo, parsed):
                 local = Problems(problems.root)
-                blocks, assets, raw = prepare_blocks(blocks, entry, lang_of[entry.key], local, self.root, anchors)
+                blocks, assets, raw = prepare_blocks(blocks, entry, lang_of[entry.key], local, self.root, anchors,
+                                                     self.limits)
                 prepared.append((entry, blocks, assets, local, raw))
             html_blocks = [hyphenate_blocks(shift_headings(blocks, 4), lang_of[entry.key])
                            for entry, blocks, _, _, _ in prepared]

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ERROR = "error"
 WARNING = "warning"
+# Control characters (an escape sequence would reach the terminal raw) and bidirectional overrides (which
+# reorder what the terminal shows): printed as \x1b, \u202e. Tabs and line breaks of messages stay.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def escape_text(text: str) -> str:
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
+                       text)
 
 
 @dataclass(frozen=True, order=True)
@@ -46,7 +55,7 @@ class Problems:
         return path.as_posix()
 
     def add(self, level: str, path: Path | str, line: int, message: str) -> None:
-        problem = Problem(self.where(path), line or 0, level, message)
+        problem = Problem(escape_text(self.where(path)), line or 0, level, escape_text(message))
         if problem not in self.items:
             self.items.append(problem)
 

@@ -264,7 +264,7 @@ def recover_interrupted(dist: Path, month: str) -> None:
 def write_index(dist: Path, config: Config, problems: Problems) -> Path:
     """dist/index.html from every release's manifest.json, newest first, in the default language."""
     releases = []
-    for folder in sorted((p for p in dist.iterdir() if p.is_dir() and MONTH_RE.match(p.name)), reverse=True):
+    for folder in sorted((p for p in dist.iterdir() if p.is_dir() and MONTH_RE.fullmatch(p.name)), reverse=True):
         try:
             releases.append(json.loads((folder / MANIFEST).read_text(encoding="utf-8")))
         except (OSError, ValueError) as exc:
@@ -319,7 +319,7 @@ def format_size(size: int, lang: str) -> str:
 def publish_month(root: Path, month: str, dist: Path | None = None, force: bool = False,
                   progress: Progress | None = None) -> PublishResult:
     """Check strictly, enforce coverage, render everything, then swap dist/<month>/ in whole."""
-    if not MONTH_RE.match(month or ""):
+    if not MONTH_RE.fullmatch(month or ""):
         raise PublishError(f"'{month}' is not a month in the form YYYY-MM")
     probe = Problems(root.resolve())
     config = load_config(root, probe)

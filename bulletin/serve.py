@@ -114,8 +114,8 @@ class Preview:
         lang = parse_languages(self.lang, config)[0]
         self.interface = (layouts_dirs(config), lang, config.default_language)
         if self.converter is None:
-            self.converter = Converter(config.root, config.timeouts["pandoc"])
-        self.converter.timeout = config.timeouts["pandoc"]
+            self.converter = Converter(config.root, config.timeouts["pandoc"], config.limits)
+        self.converter.timeout, self.converter.limits = config.timeouts["pandoc"], config.limits
         month = load_month_content(self.root, self.month, [lang], self.converter)
         if self.month is None and month.month:
             self.month = month.month  # the newest month at start stays the previewed one

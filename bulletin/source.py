@@ -13,6 +13,13 @@ from .problems import Problems
 UTF8_BOM = b"\xef\xbb\xbf"
 MAX_YAML_DEPTH = 50
 FIX_HINT = "convert it to UTF-8 with: bulletin fix-encoding {path}"
+CODECS = {"Windows-1251": "cp1251", "KZ-1048": "kz1048", "KOI8-R": "koi8_r"}  # single-byte code pages
+# Kazakh letters that KZ-1048 puts where Windows-1251 has Serbian, Macedonian and Belarusian ones
+# (ң ә қ һ ұ read as ѕ ј ќ ћ ў): no Russian, Kazakh or English text has these, even quoting Ukrainian.
+KAZAKH_IN_1251 = set("ЌЋќћЎўЈЅѕј")
+# What Russian, Kazakh and English text is made of; a conversion that yields anything else says so.
+EXPECTED = set(map(chr, range(0x20, 0x7F))) | set("\t\n\r") | {chr(c) for c in range(0x410, 0x450)} | set(
+    "ЁёӘәҒғҚқҢңӨөҰұҮүҺһІі«»„“”‘’‚—–…№•·°§©®™±×€‰\u00a0\u00ad")
 
 _BOOL = "tag:yaml.org,2002:bool"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -80,7 +87,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 def codec_for(encoding: str, data: bytes) -> str:
     """The Python codec for a name detect_encoding gave."""
-    return {"Windows-1251": "cp1251", "KOI8-R": "koi8_r"}.get(encoding) or (
+    return CODECS.get(encoding) or (
         "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else _utf16_without_bom(data) or "utf-16")
 
 
@@ -109,14 +116,39 @@ def detect_encoding(data: bytes) -> str | None:
         cyrillic = [c for c in text if "\u0400" <= c <= "\u04ff"]
         letters = [c for c in text if c.isalpha()]
         if letters and len(cyrillic) / len(letters) > 0.3 and sum(c.islower() for c in cyrillic) > len(cyrillic) / 2:
-            return name
+            return "KZ-1048" if name == "Windows-1251" and KAZAKH_IN_1251 & set(text) else name
     return None
+
+
+def convert_legacy(data: bytes) -> tuple[str, str, list[str]]:
+    """A file detect_encoding names -> (encoding, text with LF line ends, notes on characters foreign to
+    Russian, Kazakh and English that the code page produced). Raises EncodingError when there is no such
+    conversion: check suggests fix-encoding exactly when this succeeds."""
+    encoding = detect_encoding(data)
+    if encoding is None:
+        raise EncodingError("neither UTF-16 nor a Cyrillic code page (Windows-1251, KZ-1048, KOI8-R)")
+    try:
+        text = data.decode(codec_for(encoding, data))
+    except UnicodeDecodeError as exc:
+        raise EncodingError(f"looks like {encoding} but byte {exc.start} does not decode")
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    notes = []
+    if encoding in CODECS:  # UTF-16 holds any character as it was written; a code page can be misread
+        unusual = sorted({c for c in text if c not in EXPECTED})
+        for char in unusual[:8]:
+            notes.append(f"line {line_at(text, text.index(char))}: {char!r} (U+{ord(char):04X}) is unusual in "
+                         f"Russian, Kazakh or English text; check that {encoding} is right")
+    return encoding, text, notes
 
 
 def decode_text(data: bytes, path: Path, problems: Problems) -> str | None:
     """Strict UTF-8 (BOM and CRLF tolerated); anything else is a located error, never U+FFFD."""
-    encoding = detect_encoding(data)
-    if encoding:
+    if detect_encoding(data):
+        try:
+            encoding = convert_legacy(data)[0]
+        except EncodingError as exc:
+            problems.error(path, 1, f"file {exc}; re-save it as UTF-8 in the program that wrote it")
+            return None
         problems.error(path, 1, f"file is encoded as {encoding}, not UTF-8; "
                                 + FIX_HINT.format(path=problems.where(path)))
         return None
@@ -130,9 +162,10 @@ def decode_text(data: bytes, path: Path, problems: Problems) -> str | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         bad = data[exc.start:exc.start + 1].hex()
+        # the rest is UTF-8 (or no known encoding): fix-encoding has nothing to convert it from
         problems.error(path, line_at(data, exc.start),
-                       f"byte 0x{bad} at offset {exc.start} is not valid UTF-8; "
-                       + FIX_HINT.format(path=problems.where(path)))
+                       f"byte 0x{bad} at offset {exc.start} is not valid UTF-8; retype the character there, "
+                       "or re-save the file as UTF-8")
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -238,29 +271,28 @@ class EncodingError(Exception):
     pass
 
 
-def fix_encoding(path: Path) -> tuple[str, Path] | None:
-    """Re-encode a Windows-1251 or UTF-16 file as UTF-8 in place, after copying it to ``PATH.bak``.
+def fix_encoding(path: Path) -> tuple[str, Path, list[str]] | None:
+    """Re-encode a UTF-16 or Cyrillic code-page file as UTF-8 in place, after copying it to ``PATH.bak``.
 
-    Returns (detected encoding, backup path), or None when the file already is UTF-8.
+    Returns (detected encoding, backup path, notes on unusual characters), or None when the file already
+    is UTF-8.
     """
     data = path.read_bytes()
-    encoding = detect_encoding(data)
-    if encoding is None:
+    if detect_encoding(data) is None:
         try:
             data.decode("utf-8-sig")
             return None
         except UnicodeDecodeError:
-            raise EncodingError(f"{path}: neither UTF-8, UTF-16 nor Windows-1251; convert it by hand")
-    codec = codec_for(encoding, data)
+            pass
     try:
-        text = data.decode(codec)
-    except UnicodeDecodeError as exc:
-        raise EncodingError(f"{path}: looks like {encoding} but byte {exc.start} does not decode; convert it by hand")
+        encoding, text, notes = convert_legacy(data)
+    except EncodingError as exc:
+        raise EncodingError(f"{path}: {exc}; convert it by hand")
     backup = path.with_name(path.name + ".bak")
     if backup.exists():
         raise EncodingError(f"{backup} already exists; move it away first")
     backup.write_bytes(data)
     temp = path.with_name(f".{path.name}.utf8")
-    temp.write_bytes(text.replace("\r\n", "\n").encode("utf-8"))
+    temp.write_bytes(text.encode("utf-8"))
     temp.replace(path)
-    return encoding, backup
+    return encoding, backup, notes

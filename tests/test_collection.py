@@ -86,6 +86,34 @@ def test_inherited_fields_and_conflict_warning(month):
     assert "content/2026-02/three.kk.md:3: warning: 'rubric' differs from the source" in result.output
 
 
+def test_a_translation_that_sets_another_rubric_is_told_the_source_rubric_is_used(month):
+    (month / M / "one.kk.md").write_text(translation("Бірінші", rubric="progress"), encoding="utf-8")
+    result = run("check", "--project", month)
+    assert ("content/2026-02/one.kk.md:3: warning: 'rubric' differs from the source content/2026-02/one.ru.md "
+            "(progress vs speech); the source's value is used") in result.output.splitlines(), result.output
+    from bulletin.build import load_month_content
+
+    bulletin = load_month_content(month, "2026-02", ["kk"]).bulletins["kk"]
+    placed = {item.entry.slug: section.rubric.key for section in bulletin.sections for item in section.items}
+    assert placed["one"] == "speech"
+
+
+def test_translations_in_a_subfolder_of_the_month_are_made_and_stamped(project):
+    court = f"{M}court/"
+    root = project({f"{court}verdict.ru.md": entry(title="Приговор", body="Текст приговора.")})
+    made = run("new", "--translation-of", root / court / "verdict.ru.md", "--lang", "kk", "--project", root)
+    assert made.exit_code == 0, made.output
+    path = root / court / "verdict.kk.md"
+    assert path.is_file()
+    path.write_text(path.read_text(encoding="utf-8").replace("Текст приговора.", "Үкім мәтіні."), encoding="utf-8")
+    source = root / court / "verdict.ru.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nНовый абзац.\n", encoding="utf-8")
+    assert statuses(root)["entries"]["verdict"]["kk"] == "stale"
+    stamp = run("translations", "--stamp", path, "--project", root)
+    assert stamp.exit_code == 0 and "stamped" in stamp.output, stamp.output
+    assert statuses(root)["entries"]["verdict"]["kk"] == "ok"
+
+
 def test_policy_omit_lists_untranslated_at_the_end(month):
     assert run("build", "--project", month, "--lang", "kk", "--format", "html").exit_code == 0
     html = (month / "build" / "2026-02" / "bulletin-2026-02-kk.html").read_text(encoding="utf-8")

@@ -8,6 +8,8 @@ from conftest import entry, run
 
 M = "content/2026-02/"
 
+BLANK = "'title' has no visible character (only spaces, no-break spaces or zero-width characters)"
+REMOVE = "remove it (no output format can hold it)"
 CASES = [
     ("missing-title", "---\nrubric: speech\ndate: 2026-02-10\n---\n\nТекст.\n",
      f"{M}item.ru.md:1: error: missing required key 'title'"),
@@ -42,6 +44,24 @@ CASES = [
     ("empty-body", entry(body=""), f"{M}item.ru.md:6: warning: empty body"),
     ("long-title", entry(title="Очень " * 40 + "длинный"),
      f"{M}item.ru.md:2: warning: title is 247 characters long (over 200)"),
+    *[(name, entry(title=title), f"{M}item.ru.md:2: error: {BLANK}")
+      for name, title in (("blank-title", '" "'), ("nbsp-title", '"\u00a0"'), ("zero-width-title", '"\u200b\u2060"'))],
+    *[(f"control-in-{key}", entry(**{key: value}), f"{M}item.ru.md:{line}: error: '{key}' contains the control "
+       f"character {char}: {REMOVE}") for key, value, line, char in (
+        ("title", '"Суд\\x01 вынес"', 2, "U+0001"), ("source", '"https://example.org/\\x85x"', 5, "U+0085"),
+        ("tags", '["суд", "\\x0b"]', 5, "U+000B"))],
+    ("control-in-body", entry(body="Первая строка.\n\nВторая \x0c строка."),
+     f"{M}item.ru.md:9: error: the control character U+000C is in the text: {REMOVE}"),
+    ("placeholder-in-body", entry(body="Текст.\n\n![x](BULLETIN-ASSET:0) bulletin-asset:7"),
+     f"{M}item.ru.md:9: error: 'bulletin-asset:' is reserved for bulletin's own image references: link images "
+     "by file name"),
+    *[(f"invisible-in-{key}", entry(**{key: value}), f"{M}item.ru.md:{line}: warning: '{key}' contains the "
+       f"invisible character {char}, which can make a name or address pass for another: remove it")
+      for key, value, line, char in (
+          ("author", '"Иван \u202eвонавИ"', 5, "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+          ("title", '"Ах\u200bметов"', 2, "U+200B (ZERO WIDTH SPACE)"),
+          ("source", '"https://example.org/\u2066x"', 5, "U+2066 (LEFT-TO-RIGHT ISOLATE)"),
+          ("outlet", '"\ufeffГазета"', 5, "U+FEFF (ZERO WIDTH NO-BREAK SPACE)"))],
 ]
 
 
@@ -114,3 +134,36 @@ def test_check_json_output(project):
     assert json.loads(result.output) == [{"path": f"{M}a.ru.md", "line": 3, "level": "error",
                                           "message": "unknown rubric 'nope' (known: progress, prisoners, speech)"}]
     assert result.exit_code == 1
+
+
+def test_terminal_escapes_in_keys_and_values_are_shown_escaped(project):
+    root = project({f"{M}a.ru.md": entry(rubric='"\\e[2J\\e[31mred"', **{'"\\e]0;owned\\a"': 1}),
+                    f"{M}b.ru.md": entry(title='"x"', author='"\u202eevil"')})
+    for fmt in ("text", "json"):
+        result = run("check", "--project", root, "--format", fmt)
+        assert "\x1b" not in result.output and "\x07" not in result.output and "\u202e" not in result.output
+    result = run("check", "--project", root)
+    assert f"{M}a.ru.md:3: error: unknown rubric '\\x1b[2J\\x1b[31mred' (known: progress, prisoners, speech)" \
+        in result.output.splitlines()
+    assert f"{M}a.ru.md:5: warning: unknown key '\\x1b]0;owned\\x07' (known:" in result.output
+    assert "RIGHT-TO-LEFT OVERRIDE" in result.output
+
+
+@pytest.mark.parametrize("name", ["2026-02\n", "\u0662\u0660\u0662\u0666-02", "2026-02 ", "2026-2"],
+                         ids=["trailing-newline", "arabic-indic-digits", "trailing-space", "one-digit-month"])
+def test_month_folders_are_exactly_yyyy_mm_in_ascii_digits(project, name):
+    root = project({f"content/{name}/a.ru.md": entry(), f"{M}b.ru.md": entry()})
+    from bulletin.config import load_config
+    from bulletin.content import list_months
+    from bulletin.problems import Problems
+
+    assert list_months(load_config(root, Problems(root))) == ["2026-02"]
+    result = run("check", name, "--project", root)
+    assert result.exit_code == 2 and "is not a month in the form YYYY-MM" in result.output
+
+
+def test_dates_need_ascii_digits(project):
+    root = project({f"{M}a.ru.md": entry(date='"\u0662\u0660\u0662\u0666-02-10"')})
+    result = run("check", "--project", root)
+    assert (f"{M}a.ru.md:4: error: date '\u0662\u0660\u0662\u0666-02-10' is not in the form YYYY-MM-DD"
+            in result.output.splitlines()), result.output

@@ -397,3 +397,10 @@ def test_place_list_is_editable_and_its_mistakes_are_located(tmp_path):
     assert messages[1].startswith("places.yaml:3: error: cannot read the place list: ")
     assert messages[2] == ("none.yaml: warning: no place list: Kazakh place names in capitals titles are guessed "
                            "by the analyser alone (copy content/places.yaml from the sample project)")
+
+
+def test_terminal_escapes_in_a_legacy_file_are_printed_escaped(tmp_path):
+    root = new_project(tmp_path, SAMPLE.replace("Редакция узнала", "Редакция\x1b]0;owned\x07\x1b[2J узнала", 1))
+    result = import_cli(root, "legacy.txt", "--dry-run")
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "Редакция\\x1b" in result.output and "owned\\x07" in result.output

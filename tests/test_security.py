@@ -23,7 +23,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import BASE_CONFIG, REPO, entry, make_project, run
@@ -641,6 +641,7 @@ def test_deep_yaml_and_huge_numbers_are_located_errors_not_crashes(tmp_path):
 RU = entry(title="Итоги года", body="Текст материала по-русски: суд, приговор, защита.")
 RU_LONG = entry(title="Итоги года", body="Суд вынес приговор журналисту, защита обжалует решение. " * 20)
 FIX = f"convert it to UTF-8 with: bulletin fix-encoding {X}"
+RETYPE = "retype the character there, or re-save the file as UTF-8"  # fix-encoding has nothing to convert from
 
 
 @pytest.mark.parametrize("text, codec, name", [
@@ -701,7 +702,7 @@ def test_bad_bytes_are_located_and_never_replaced(bad, tmp_path):
     result = run("check", "--project", root)
     assert result.exit_code == 1
     expected = (f"{X}:11: error: NUL byte at offset {offset}; the file is not text" if bad == b"\x00" else
-                f"{X}:11: error: byte 0x{bad[:1].hex()} at offset {offset} is not valid UTF-8; {FIX}")
+                f"{X}:11: error: byte 0x{bad[:1].hex()} at offset {offset} is not valid UTF-8; {RETYPE}")
     assert messages(result)[0] == expected
     assert_clean_failure(result)
 
@@ -859,6 +860,76 @@ def test_sigkill_at_any_moment_leaves_the_old_outputs(tmp_path):
     assert not list(tmp_path.glob("bulletin-*")), "temporary folders left behind"
 
 
+def _children_of(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            pass
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("sig", ["SIGKILL", "SIGTERM"])
+def test_pandoc_dies_with_a_killed_build(sig, tmp_path):
+    """pandoc busy on a slow entry (timeouts.pandoc far away) must not outlive the build it works for."""
+    import signal
+
+    config = BASE_CONFIG + "timeouts:\n  pandoc: 600\n"
+    root = make_project(tmp_path / "project", {X: entry(body="<" * 200000 + "x")}, config=config)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    process = subprocess.Popen([sys.executable, "-m", "bulletin", "build", "--project", str(root), "--format", "html"],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    deadline, pandoc = time.monotonic() + 20, []
+    while not pandoc and time.monotonic() < deadline and process.poll() is None:
+        pandoc = [p for p in _children_of(process.pid) if b"pandoc" in Path(f"/proc/{p}/cmdline").read_bytes()]
+        time.sleep(0.05)
+    assert pandoc, "pandoc never started"
+    process.send_signal(getattr(signal, sig))
+    _, stderr = process.communicate(timeout=10)
+    deadline = time.monotonic() + 5
+    while _alive(pandoc[0]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    alive = _alive(pandoc[0])
+    if alive:
+        os.kill(pandoc[0], signal.SIGKILL)
+    assert not alive, f"pandoc outlived the {sig}ed build"
+    assert b"Traceback" not in stderr
+
+
+def test_sigterm_removes_staging_files_as_ctrl_c_does(built):
+    """SIGTERM while the outputs are being staged: the staging files go, the old outputs stay."""
+    out = built / OUT
+    before = snapshot(out)
+    script = (
+        "import os, signal, sys\n"
+        "from bulletin.processes import exit_on_sigterm\n"
+        "from bulletin.build import build_month\n"
+        "exit_on_sigterm()\n"
+        "real = os.fsync\n"
+        "def fsync(fd):\n"
+        "    real(fd)\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "os.fsync = fsync\n"
+        "try:\n"
+        f"    build_month(__import__('pathlib').Path({str(built)!r}), formats='html,docx')\n"
+        "except KeyboardInterrupt:\n"
+        "    sys.exit(143)\n"
+        "sys.exit(0)\n")
+    done = subprocess.run([sys.executable, "-c", script], env={**os.environ, "PYTHONPATH": str(REPO)},
+                          capture_output=True, timeout=60)
+    assert done.returncode == 143, done.stderr.decode()
+    assert snapshot(out) == before
+
+
 def _processes_mentioning(text: str) -> list[int]:
     found = []
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
@@ -991,7 +1062,7 @@ BATTERY = [
     ("front-matter-only", X, "---\ntitle: Т\nrubric: speech\ndate: 2026-02-10\n---\n", f"{X}:6: warning: empty body"),
     ("front-matter-list", X, "---\n- a\n- b\n---\n\nТекст.\n",
      f"{X}:2: error: front matter must be a mapping of keys to values"),
-    ("byte-0x98", X, BAD98, f"{X}:11: error: byte 0x98 at offset {AT98} is not valid UTF-8; {FIX}"),
+    ("byte-0x98", X, BAD98, f"{X}:11: error: byte 0x98 at offset {AT98} is not valid UTF-8; {RETYPE}"),
     ("nul-byte", X, NUL, f"{X}:11: error: NUL byte at offset {AT00}; the file is not text"),
     ("windows-1251", X, OFFICE.encode("cp1251"), f"{X}:1: error: file is encoded as Windows-1251, not UTF-8; {FIX}"),
     ("utf-16-bom", X, OFFICE.encode("utf-16"), f"{X}:1: error: file is encoded as UTF-16, not UTF-8; {FIX}"),
@@ -1032,6 +1103,11 @@ BATTERY = [
      f"{X}:7: error: image '/dev/urandom' is outside the project's content/"),
     ("image-remote", X, entry(body="![x](https://example.com/a.png)"),
      f"{X}:7: error: image 'https://example.com/a.png' is not fetched: builds never use the network"),
+    ("image-windows-path", X, entry(body="![x](C:\\Users\\anna\\Desktop\\photo.jpg)"),
+     f"{X}:7: error: image 'C:\\Users\\anna\\Desktop\\photo.jpg' is a path on a local computer: copy the file "
+     "into the entry's folder and link it by file name"),
+    ("image-unc-path", X, entry(body="![x](\\\\server\\share\\photo.jpg)"),
+     f"{X}:7: error: image '\\server\\share\\photo.jpg' is a path on a local computer"),  # Markdown ate one \\
     ("image-missing", X, entry(body="![x](nope.png)"), f"{X}:7: error: image 'nope.png' does not exist"),
     ("image-not-an-image", X, entry(body="![x](good.ru.md)"),
      f"{X}:7: error: image 'good.ru.md' is not a PNG, JPEG, GIF or WebP file"),
@@ -1225,3 +1301,117 @@ class CliRunnerNoRaise:
         from bulletin.cli import cli
 
         return CliRunner().invoke(cli, list(args), catch_exceptions=True)
+
+
+# ------------------------------------------------------------------ what check accepts, build renders
+
+TRICKY = ("А", "я", "ә", "ң", "e", " ", "\u00a0", "\u200b", "\u202e", "\u2066", "\ufeff", "\u00ad", "\t", "\x01",
+          "\x0b", "\x1b", "\x7f", "\x85", "\x9f", "\u2028", "\U0001F600", "<", "&", '"', "'", "*", "_", "`", "[", "]",
+          "\\", ":", "#", "bulletin-asset:0", "https://example.org/", "₸", "\u0301")
+PLAIN = ("Суд", " ", "вынес", "Қазақстан", "решение", ", ", "Ахметов")
+TRICKY_TEXT = st.lists(st.one_of(st.sampled_from(PLAIN), st.sampled_from(PLAIN), st.sampled_from(TRICKY)),
+                       max_size=8).map("".join)
+RENDERABLE = settings(max_examples=12, deadline=30000, derandomize=True,
+                      suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+@RENDERABLE
+@example(title="Суд\x01", author="А", source="a", ascii_escapes=True, body="Текст.")
+@example(title="\u200b", author="А", source="a", ascii_escapes=True, body="Текст.")
+@example(title="Т", author="А", source="a", ascii_escapes=True, body="Фото: bulletin-asset:0 ![x](pic.png)")
+@given(title=TRICKY_TEXT, author=TRICKY_TEXT, source=st.sampled_from(["a", "news/1?x=2", "\u202e", "\x1b[1m", "\u200b"]), ascii_escapes=st.booleans(),
+       body=st.lists(st.one_of(PIECES, st.sampled_from(PLAIN), st.sampled_from(TRICKY)), min_size=1,
+                     max_size=8).map("".join))
+def test_every_file_check_accepts_builds_in_all_three_formats(scratch, title, author, source, ascii_escapes, body):
+    """Whatever the front matter and the Markdown, a month that check passes renders in every format."""
+    import json
+    import xml.etree.ElementTree as ElementTree
+
+    from bulletin.build import load_month_content, render_outputs
+
+    def value(text: str) -> str:
+        return json.dumps(text, ensure_ascii=ascii_escapes)
+    head = (f"title: {value(title or 'Т')}\nauthor: {value(author or 'А')}\nsource: {value('https://e.org/' + source)}"
+            "\nrubric: speech\ndate: 2026-02-10")
+    _fill(scratch, {f"{M}h.ru.md": f"---\n{head}\n---\n\n{body}\n"})
+    (scratch / M / "pic.png").write_bytes(png())
+    content = load_month_content(scratch, "2026-02", ["ru"])
+    event(f"refused by check: {content.problems.errors[0].message[:30]}" if content.problems.errors else "rendered")
+    if content.problems.errors:
+        return  # check refuses it: nothing to render
+    outputs = render_outputs(content, ["ru"], ["html", "docx", "pdf"], scratch / "not-written")
+    assert not content.problems.errors, [str(p) for p in content.problems.errors]
+    data = {path.suffix: blob for path, blob in outputs.items()}
+    assert sorted(data) == [".docx", ".html", ".pdf"]
+    with zipfile.ZipFile(io.BytesIO(data[".docx"])) as archive:  # Word refuses a part that is not XML
+        for name in archive.namelist():
+            if name.endswith(".xml"):
+                ElementTree.fromstring(archive.read(name))
+    assert data[".pdf"].startswith(b"%PDF-")
+    assert_no_active_content(data[".html"].decode("utf-8"))
+
+
+# ------------------------------------------------------------------------------------ broken images
+
+def _image_bytes(fmt: str, size=(40, 30)) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG whose header declares the size; its pixels never follow."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00" * 64)))
+
+
+@pytest.mark.parametrize("name, data, expected", [
+    ("cut.jpg", lambda: _image_bytes("JPEG")[:300], "is damaged and cannot be decoded (Truncated File Read)"),
+    ("cut.png", lambda: _image_bytes("PNG")[:-30], "is damaged and cannot be decoded ("),
+    ("junk.png", lambda: b"\x89PNG\r\n\x1a\n" + os.urandom(200), "is damaged and cannot be decoded ("),
+    ("junk.jpg", lambda: b"\xff\xd8\xff" + b"\x00junk" * 40, "is damaged and cannot be decoded ("),
+    ("huge.png", lambda: _png_header(50000, 50000), "is 50000×50000 pixels, over the limit of 50000000 "
+                                                    "(limits.image_pixels in bulletin.yaml): scale it down"),
+], ids=["truncated-jpeg", "truncated-png", "png-magic-then-junk", "jpeg-magic-then-junk", "50000x50000"])
+def test_broken_images_are_located_errors_in_check(name, data, expected, tmp_path):
+    import weasyprint  # noqa: F401  (as in any build: importing it makes Pillow accept truncated files)
+
+    root = make_project(tmp_path / "project", {**GOOD, f"{M}{name}": data(),
+                                               X: entry(body=f"Фото ниже.\n\n![Снимок]({name})")})
+    started = time.perf_counter()
+    result = run("check", "--project", root)
+    assert time.perf_counter() - started < 10
+    assert result.exit_code == 1
+    assert any(line.startswith(f"{X}:9: error: image '{name}' {expected}") for line in messages(result)), \
+        result.output
+    assert_clean_failure(result)
+
+
+def test_an_image_over_the_configured_pixel_limit_is_an_error_with_its_size(tmp_path):
+    config = BASE_CONFIG + "limits:\n  image_pixels: 1000\n"
+    root = make_project(tmp_path / "project", {f"{M}big.png": _image_bytes("PNG", (40, 30)), f"{M}ok.png": png(),
+                                               X: entry(body="![a](big.png) ![b](ok.png)")}, config=config)
+    result = run("check", "--project", root)
+    assert messages(result)[0] == (f"{X}:7: error: image 'big.png' is 40×30 pixels, over the limit of 1000 "
+                                   "(limits.image_pixels in bulletin.yaml): scale it down")
+    assert len([m for m in messages(result) if ": error: " in m]) == 1
+
+
+@pytest.mark.parametrize("fmt, mime", [("PNG", "image/png"), ("JPEG", "image/jpeg"), ("GIF", "image/gif"),
+                                       ("WEBP", "image/webp")])
+def test_whole_images_of_each_format_reach_every_output(fmt, mime, tmp_path):
+    name = f"pic.{fmt.lower()}"
+    root = make_project(tmp_path / "project", {f"{M}{name}": _image_bytes(fmt), X: entry(body=f"![Снимок]({name})")})
+    result = run("build", "--project", root, "--format", "html,docx", "--strict")
+    assert result.exit_code == 0, result.output
+    html = (root / OUT / HTML).read_text(encoding="utf-8")
+    assert f'src="data:{mime};base64,' in html
+    with zipfile.ZipFile(root / OUT / DOCX) as archive:
+        assert [n for n in archive.namelist() if n.startswith("word/media/")]

@@ -30,6 +30,8 @@ def yaml_of(text: str, first_line: int = 1):
     return doc, [str(p) for p in problems.items]
 
 
+RETYPE = "retype the character there, or re-save the file as UTF-8"
+
 # ------------------------------------------------------------------------------- detect_encoding
 
 @pytest.mark.parametrize("data, expected", [
@@ -73,8 +75,7 @@ def test_bad_bytes_are_located_by_line_and_offset(prefix, newline):
     lines = [b"---", b"title: x", b"---", b"", "Текст.".encode(), b"bad: \x98 here"]
     data = prefix + newline.join(lines)
     offset = data.index(b"\x98") - len(prefix)  # offsets count from after the BOM
-    assert decode(data) == (None, [f"{P}:6: error: byte 0x98 at offset {offset} is not valid UTF-8; "
-                                   f"{FIX_HINT.format(path=P)}"])
+    assert decode(data) == (None, [f"{P}:6: error: byte 0x98 at offset {offset} is not valid UTF-8; {RETYPE}"])
     data = prefix + newline.join(lines[:3] + [b"nul \x00 here"])
     offset = data.index(b"\x00") - len(prefix)
     assert decode(data) == (None, [f"{P}:4: error: NUL byte at offset {offset}; the file is not text"])
@@ -205,8 +206,8 @@ def test_load_yaml_never_raises(text):
 def test_fix_encoding_converts_in_place_and_keeps_a_backup(data, name, tmp_path):
     path = tmp_path / "x.ru.md"
     path.write_bytes(data)
-    encoding, backup = fix_encoding(path)
-    assert (encoding, backup) == (name, tmp_path / "x.ru.md.bak")
+    encoding, backup, notes = fix_encoding(path)
+    assert (encoding, backup, notes) == (name, tmp_path / "x.ru.md.bak", [])
     assert backup.read_bytes() == data
     assert path.read_bytes() == RU.encode("utf-8")
     assert decode(path.read_bytes()) == (RU, [])
@@ -225,7 +226,8 @@ def test_fix_encoding_refuses_to_overwrite_a_backup_or_guess(tmp_path):
 
     other = tmp_path / "latin.ru.md"
     other.write_bytes("title: café crème brûlée\n".encode("latin-1"))
-    with pytest.raises(EncodingError, match="neither UTF-8, UTF-16 nor Windows-1251; convert it by hand"):
+    with pytest.raises(EncodingError, match=r"neither UTF-16 nor a Cyrillic code page \(Windows-1251, KZ-1048, "
+                                            r"KOI8-R\); convert it by hand"):
         fix_encoding(other)
     assert not (tmp_path / "latin.ru.md.bak").exists()
 
@@ -246,3 +248,60 @@ def test_koi8_r_is_named_and_converted(tmp_path):
     assert detect_encoding(text.encode("cp1251")) == "Windows-1251"
     assert fix_encoding(path)[0] == "KOI8-R"
     assert path.read_text(encoding="utf-8") == text
+
+
+# ------------------------------------------------------------------------------------- KZ-1048
+
+KK = ("---\ntitle: Соттың үкімі\n---\n\nҚала соты журналистің ісін қарады; ол өз кінәсін мойындамады. "
+      "Қорғаушы шағым беретінін айтты: «Әділ сот болуы керек». Һ, ұ, ғ, ң.\n")
+
+
+def test_kz1048_is_told_from_windows_1251_and_converted_without_garbling(tmp_path):
+    data = KK.encode("kz1048")
+    assert "ѕ" in data.decode("cp1251")  # ң read in the wrong code page
+    assert detect_encoding(data) == "KZ-1048"
+    assert decode(data) == (None, [f"{P}:1: error: file is encoded as KZ-1048, not UTF-8; {FIX_HINT.format(path=P)}"])
+    path = tmp_path / "x.kk.md"
+    path.write_bytes(data)
+    assert fix_encoding(path) == ("KZ-1048", tmp_path / "x.kk.md.bak", [])
+    assert path.read_text(encoding="utf-8") == KK
+
+
+def test_russian_quoting_ukrainian_stays_windows_1251_and_its_rare_letters_are_named(tmp_path):
+    text = RU + "Цитата: «Україна є державою», сказал он.\n"
+    data = text.encode("cp1251")
+    assert detect_encoding(data) == "Windows-1251"
+    path = tmp_path / "x.ru.md"
+    path.write_bytes(data)
+    encoding, _, notes = fix_encoding(path)
+    assert encoding == "Windows-1251" and path.read_text(encoding="utf-8") == text
+    assert notes == [f"line 6: '{c}' (U+{ord(c):04X}) is unusual in Russian, Kazakh or English text; check that "
+                     "Windows-1251 is right" for c in sorted("єї")]
+
+
+def test_fix_encoding_command_says_what_it_could_not_vouch_for(tmp_path):
+    from conftest import run
+
+    path = tmp_path / "x.ru.md"
+    path.write_bytes((RU + "Ґрунт ї.\n").encode("koi8_r", errors="ignore") + "ЂЃ".encode("cp1251"))
+    result = run("fix-encoding", path)
+    assert result.exit_code == 0, result.output
+    assert f"{path}: converted from KOI8-R to UTF-8 (original kept as x.ru.md.bak)" in result.output
+    assert f"{path}: warning: line 7: " in result.output and "check that KOI8-R is right" in result.output
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(st.binary(max_size=120),
+                 st.tuples(st.sampled_from([RU, KK, RU + "є ї ґ"]), st.sampled_from(["cp1251", "kz1048", "koi8_r",
+                                                                                       "utf-16-le", "utf-8"]),
+                           st.binary(max_size=3)).map(lambda t: t[0].encode(t[1], errors="ignore") + t[2])))
+def test_check_suggests_fix_encoding_exactly_when_fix_encoding_converts(tmp_path_factory, data):
+    _, problems = decode(data)
+    suggested = any("bulletin fix-encoding" in p for p in problems)
+    path = tmp_path_factory.mktemp("fix") / "x.ru.md"
+    path.write_bytes(data)
+    try:
+        converted = fix_encoding(path) is not None
+    except EncodingError:
+        converted = False
+    assert suggested == converted, (problems, data)

@@ -10,7 +10,7 @@ import re
 import zipfile
 
 from ..locale import LANGUAGE_TAGS
-from ..markdown import ASSET_SCHEME, run_pandoc, shift_headings
+from ..markdown import ASSET_REF, run_pandoc, shift_headings
 from . import View, find_layout
 
 API_VERSION = [1, 23, 1]
@@ -50,7 +50,7 @@ def embed_images(blocks: list, assets: list) -> list:
     def replace(match: re.Match) -> str:
         asset = assets[int(match.group(1))]
         return f"data:{asset.mime};base64," + base64.b64encode(asset.path.read_bytes()).decode("ascii")
-    return json.loads(re.sub(re.escape(ASSET_SCHEME) + r"(\d+)", replace, text)) if assets else blocks
+    return json.loads(ASSET_REF.sub(replace, text)) if assets else blocks
 
 
 def build_document(view: View) -> dict:

@@ -9,7 +9,7 @@ import re
 import jinja2
 from markupsafe import Markup
 
-from ..markdown import ASSET_SCHEME
+from ..markdown import ASSET_REF
 from . import View, find_layout, layouts_dirs
 
 TEMPLATE = "bulletin.html.j2"
@@ -41,7 +41,7 @@ def _assets(html: str, body) -> str:
             return ""
         asset = body.assets[index]
         return f"data:{asset.mime};base64," + base64.b64encode(asset.path.read_bytes()).decode("ascii")
-    return re.sub(re.escape(ASSET_SCHEME) + r"(\d+)", replace, html)
+    return ASSET_REF.sub(replace, html)
 
 
 def render_html(view: View, for_print: bool = False, reload_script: str = "") -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..config import Config
+from ..processes import die_with_parent
 from . import DEFAULT_FONTS, DEFAULT_LAYOUTS, View, fonts_dir
 from .html import render_html
 from ..epoch import ENV as SOURCE_DATE_EPOCH
@@ -30,7 +31,11 @@ FONTS_CONF = """<?xml version="1.0"?>
 
 
 class PdfError(Exception):
-    pass
+    """The renderer failed; ``entry`` is the project-relative path of the entry it was laying out, if known."""
+
+    def __init__(self, message: str, entry: str | None = None):
+        super().__init__(message)
+        self.entry = entry
 
 
 @functools.lru_cache(maxsize=4)
@@ -179,28 +184,68 @@ def html_to_pdf(html: str, config: Config, variant: str | None = None,
     return pdf, refused
 
 
-def _die_with_parent() -> None:
-    """Linux: the renderer is killed with the build, so a SIGKILLed build leaves no orphan working on."""
+def _limit_memory(megabytes: int) -> None:
+    """Cap the renderer's address space: a pathological layout then fails with MemoryError in the child
+    instead of taking the machine's memory (a 400 KB word once drove WeasyPrint to 24 GB)."""
     try:
-        import ctypes
-        import signal
+        import resource
 
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
+        limit = megabytes * 1024 * 1024
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, ValueError, OSError):
         pass
 
 
-def _child(html: str, config: Config, variant: str | None, xmp: dict, created: int, pipe) -> None:
-    _die_with_parent()
+def _follow_entries(current) -> None:
+    """Record the id of each <article> (an entry) WeasyPrint starts to lay out, so that a failure can name it.
+    It hooks a function of WeasyPrint's layout; when that is renamed, failures just name no entry."""
+    try:
+        from weasyprint.layout import block
+    except ImportError:
+        return
+    original = getattr(block, "block_container_layout", None)
+    if original is None:
+        return
+
+    def layout(context, box, *args, **kwargs):
+        if getattr(box, "element_tag", None) == "article" and box.element is not None:
+            current.value = (box.element.get("id") or "").encode("ascii", "replace")[:len(current) - 1]
+        return original(context, box, *args, **kwargs)
+
+    block.block_container_layout = layout
+
+
+def _child(html: str, config: Config, variant: str | None, xmp: dict, created: int, pipe, current) -> None:
+    die_with_parent()
     # fontTools stamps each subset font's 'head' table with this, or with the clock: the PDF's own date.
     os.environ[SOURCE_DATE_EPOCH] = str(created)
+    import weasyprint  # noqa: F401  (loaded before the limit: it bounds the layout, not the libraries)
+
+    _limit_memory(config.limits["pdf_memory_mb"])
+    _follow_entries(current)
     try:
         pdf, refused = html_to_pdf(html, config, variant, xmp)
         pipe.send(("ok", refused, b"" if refused else pdf))
-    except BaseException:  # report anything to the parent rather than die silently
-        pipe.send(("error", [traceback.format_exc(limit=3)], b""))
+    except MemoryError:
+        pipe.send(("error", [f"the PDF layout needed more than {config.limits['pdf_memory_mb']} MB of memory "
+                             "(limit: limits.pdf_memory_mb in bulletin.yaml)"], b""))
+    except RecursionError:
+        pipe.send(("error", ["the PDF layout is nested too deeply (lower limits.inline_nesting or limits.nesting "
+                             "in bulletin.yaml)"], b""))
+    except BaseException as exc:  # report anything to the parent rather than die silently
+        # one line, no traceback: the last frame says where it broke
+        frame = traceback.extract_tb(exc.__traceback__)[-1:] or [None]
+        where = f" in {Path(frame[0].filename).name}:{frame[0].lineno}" if frame[0] else ""
+        pipe.send(("error", [f"{type(exc).__name__}: {str(exc)[:300]}{where}"], b""))
     finally:
         pipe.close()
+
+
+def _entry_at(view: View, anchor: str) -> str | None:
+    return next((e.rel for s in view.sections for e in s.entries + view.untranslated if e.anchor == anchor), None)
 
 
 def render_pdf(view: View, timeout: int, variant: str | None = None) -> bytes:
@@ -210,23 +255,29 @@ def render_pdf(view: View, timeout: int, variant: str | None = None) -> bytes:
            "coverage": f"{view.month} ({view.month_title})"}
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(html, view.config, variant, xmp, int(view.created.timestamp()), sender), daemon=True)
+    current = context.Array("c", 256, lock=False)  # the anchor of the entry being laid out
+    process = context.Process(target=_child, args=(html, view.config, variant, xmp, int(view.created.timestamp()), sender, current), daemon=True)
     process.start()
     sender.close()
     try:
         if not receiver.poll(timeout):
             raise PdfError(f"the PDF layout did not finish within {timeout} s "
-                           f"(limit: timeouts.pdf in bulletin.yaml)")
+                           f"(limit: timeouts.pdf in bulletin.yaml)", _entry_at(view, current.value.decode()))
         status, messages, pdf = receiver.recv()
     except EOFError:
-        raise PdfError("the PDF renderer stopped unexpectedly")
+        process.join(5)
+        signal_name = f" (signal {-process.exitcode})" if process.exitcode and process.exitcode < 0 else ""
+        memory = view.config.limits["pdf_memory_mb"]
+        raise PdfError(f"the PDF renderer stopped unexpectedly{signal_name}; it may have needed more than "
+                       f"{memory} MB of memory (limit: limits.pdf_memory_mb in bulletin.yaml)",
+                       _entry_at(view, current.value.decode()))
     finally:
         receiver.close()
         if process.is_alive():
             process.kill()
         process.join()
     if status != "ok":
-        raise PdfError("the PDF renderer failed:\n" + "\n".join(messages))
+        raise PdfError("the PDF renderer failed: " + "; ".join(messages), _entry_at(view, current.value.decode()))
     if messages:
         raise PdfError("; ".join(messages))
     return pdf

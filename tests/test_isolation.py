@@ -237,7 +237,8 @@ def test_pandoc_runs_once_per_batch_whatever_the_number_of_entries(tmp_path, mon
     original = markdown.subprocess.run
 
     def recording(command, *args, **kwargs):
-        commands.append(command)
+        if "git" not in Path(str(command[0])).name:  # the build also asks git for the content's time
+            commands.append(command)
         return original(command, *args, **kwargs)
     monkeypatch.setattr(markdown.subprocess, "run", recording)
     files = {f"{M}e{i:02d}.ru.md": entry(title=f"Материал {i}", body=f"Текст[^1] [r].\n\n[^1]: Сноска {i}.\n\n"
@@ -273,8 +274,9 @@ def test_a_rubric_title_class_in_an_entry_never_becomes_the_pdf_running_header(b
     hijack_pages = [p for p in pages if "Обычный абзац номер" in p]
     assert len(hijack_pages) >= 2, "the entry must run onto a second page for its header to show"
     assert sum(p.count("Поддельный заголовок") for p in pages) == 1
-    # pypdf reads the running header last, before the page number
-    assert all(re.search(r"Прогресс\? \d+$", p) for p in hijack_pages), [p[-40:] for p in hijack_pages]
+    # the running header is the rubric's title on every page of the entry, wherever the text layer puts it
+    assert all(p.startswith("Прогресс? ") and "Поддельный заголовок Прогресс" not in p for p in hijack_pages), \
+        [p[:80] for p in hijack_pages]
     # nor does a raw heading in an entry's body become a bookmark beside the entries
     outline = pdf_outline(built["pdf"])
     titles = [title for title, children in outline] + [t for _, children in outline for t, _ in children]

@@ -15,15 +15,13 @@ import pypandoc
 
 from .content import Entry
 from .hyphenation import hyphenate_text
-from .locale import typeset_inlines
 from .problems import Problems
+from .typography import INLINE_TYPES, typeset_blocks
 
-# No `smart`: pandoc's smart quotes are English-only and garble nested ones; locale.smarten does it.
+# No `smart`: pandoc's smart quotes are English-only and garble nested ones; typography.py sets quotes.
+# autolink_bare_uris: a pasted address becomes a link, printed in full.
 READER = ("markdown-smart-yaml_metadata_block-pandoc_title_block-tex_math_dollars"
-          "-tex_math_single_backslash-raw_tex-citations")
-INLINE_TYPES = {"Str", "Emph", "Underline", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps",
-                "Quoted", "Cite", "Code", "Space", "SoftBreak", "LineBreak", "Math", "RawInline", "Link",
-                "Image", "Note", "Span"}
+          "-tex_math_single_backslash-raw_tex-citations+autolink_bare_uris")
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg",
                b"GIF87a": "image/gif", b"GIF89a": "image/gif"}
@@ -149,7 +147,7 @@ class _Checker:
 
     def __call__(self, kind: str, node):
         if kind == "inlines":
-            return typeset_inlines(node, self.lang)
+            return node
         t = node.get("t")
         if t in ("RawBlock", "RawInline"):
             fmt = node["c"][0].lower()
@@ -253,7 +251,7 @@ def prepare_blocks(blocks: list, entry: Entry, lang: str, problems: Problems, ro
     # Inside a paragraph pandoc keeps only the <style> tags as raw HTML, the CSS between them is text.
     for css in re.findall(r"<style\b[^>]*>(.*?)</style\s*>", entry.body, re.IGNORECASE | re.DOTALL):
         checker._raw_references(css)
-    blocks = _walk(blocks, checker)
+    blocks = typeset_blocks(_walk(blocks, checker), lang)
     return blocks, checker.assets, "".join(checker.raw_html)
 
 

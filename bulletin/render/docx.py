@@ -54,7 +54,7 @@ def embed_images(blocks: list, assets: list) -> list:
 
 
 def build_document(view: View) -> dict:
-    _ = view.messages.gettext
+    _ = view.gettext
     blocks: list = []
     for section in view.sections:
         blocks.append(_header(1, section.anchor, section.title))
@@ -119,7 +119,7 @@ def _toc_paragraphs(view: View, instruction: str) -> str:
         rows.append((1, section.anchor, section.title))
         rows.extend((2, entry.anchor, entry.title) for entry in section.entries)
     if view.untranslated:
-        rows.append((1, "untranslated", view.messages.gettext("Not yet translated")))
+        rows.append((1, "untranslated", view.gettext("Not yet translated")))
     if not rows:
         return ""
     out = []

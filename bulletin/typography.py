@@ -23,11 +23,13 @@ TYPESET_LANGUAGES = ("ru", "kk", "en")
 # --- quotes ----------------------------------------------------------------------------------------
 # Each language's marks by nesting level: ru/kk «outer „inner“», en “outer ‘inner’” (then alternating).
 QUOTES = {"ru": ("«»", "„“"), "kk": ("«»", "„“"), "en": ("“”", "‘’")}
-_DOUBLE, _SINGLE = "d", "s"
+_DOUBLE, _SINGLE, _LOW = "d", "s", "low"  # _LOW: a „ typed, closed by “ (or by any double mark)
 _FIXED = {"«": ("open", _DOUBLE), "„": ("open", _DOUBLE), "»": ("close", _DOUBLE),
           "‚": ("open", _SINGLE), "‹": ("open", _SINGLE), "›": ("close", _SINGLE)}
-_DOUBLE_BY_CONTEXT = '"“”'  # “ opens English quotes but closes German-style „…“ ones: context decides
+_DOUBLE_BY_CONTEXT = '"“”'  # “ opens English quotes but closes „…“ ones: what is open, and context, decide
 _SINGLE_BY_CONTEXT = "'‘’"  # also apostrophes
+# English marks are unambiguous in English text (and only ’ is ever read again by context there).
+_FIXED_EN = {**_FIXED, "”": ("close", _DOUBLE), "‘": ("open", _SINGLE)}
 # A quote opens after these (or at the start) when a non-space follows it.
 _OPENING_CONTEXT = set(" \t\n\u00a0([{«„‚‹/—–-")
 
@@ -42,26 +44,38 @@ def set_quotes(text: str, lang: str) -> str:
     """Every quote mark, whatever was pasted, becomes the language's mark for its nesting level; an
     apostrophe inside or at the end of a word becomes ’. One character in, one out."""
     out = list(text)
-    stack: list[str] = []
+    # (kind typed, whether its mark is a single one): an apostrophe is told from a closing single quote by
+    # whether a single quote, typed or set, is open, so that a second pass agrees.
+    stack: list[tuple[str, bool]] = []
     prev = " "
+    fixed = _FIXED_EN if lang == "en" else _FIXED
     for index, char in enumerate(text):
         after = text[index + 1] if index + 1 < len(text) else " "
         opens_here = prev in _OPENING_CONTEXT and not after.isspace()
         action = None
-        if char in _FIXED:
-            action, kind = _FIXED[char]
+        if char in fixed:
+            action, kind = fixed[char]
+        elif char == "“" and stack and stack[-1][0] == _LOW:
+            action, kind = "close", _DOUBLE  # „…“, always: it is how this pass writes an inner quote
+        elif char == "“" and lang == "en":
+            action, kind = "open", _DOUBLE
         elif char in _DOUBLE_BY_CONTEXT:
             kind = _DOUBLE
-            # a straight or “ quote that cannot close anything opens; a ” closes unless it clearly opens
-            action = "open" if opens_here or (char != "”" and not stack) else "close"
+            # a straight or “ quote that cannot close anything opens, as does one glued between two words
+            # (ТОО"Ақ жол"); a ” closes unless it clearly opens
+            glued = prev.isalnum() and after.isalnum()
+            action = "open" if opens_here or (char != "”" and (not stack or glued)) else "close"
         elif char in _SINGLE_BY_CONTEXT:
             kind = _SINGLE
-            if prev.isalnum() and (after.isalnum() or _SINGLE not in stack):
+            single_open = any(single for _, single in stack)
+            if char == "‘" and opens_here:
+                action = "open"
+            elif prev.isalnum() and (after.isalnum() or not single_open):
                 out[index], prev = "’", "a"  # O’Brien, д’Артаньян, isn’t, workers’
                 continue
-            if opens_here and after.isalnum():
-                action = "open"
-            elif _SINGLE in stack:
+            elif opens_here and after.isalnum() and not (char == "’" and lang == "en"):
+                action = "open"  # (an English ’ never opens: it is what this pass writes to close)
+            elif single_open:
                 action = "close"
             else:
                 out[index], prev = "’", "a"
@@ -70,15 +84,15 @@ def set_quotes(text: str, lang: str) -> str:
             prev = char
             continue
         if action == "open":
-            out[index] = quote_mark(lang, len(stack), True)
-            stack.append(kind)
+            out[index] = mark = quote_mark(lang, len(stack), True)
+            stack.append((_LOW if char == "„" else kind, kind == _SINGLE or mark in "‘‚"))
             prev = "("
+        elif lang == "en" and len(stack) % 2 == 0 and prev.isalnum() and after.isalnum():
+            out[index], prev = "’", "a"  # an English inner close glued between letters would read as an apostrophe
         else:
-            if kind in stack:
-                while stack.pop() != kind:
-                    pass
-            elif stack:
-                stack.pop()  # «…“ pasted from two conventions: close what is open
+            if stack:
+                stack.pop()  # one level per mark, whatever was typed («…“ from two conventions), so that a
+                # second pass, reading the marks this one wrote, closes the same levels
             out[index] = quote_mark(lang, len(stack), False)
             prev = ")"
     return "".join(out)
@@ -99,7 +113,8 @@ UNIT_SIGNS = "%‰°₸$€£¥₽"
 UPPER = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
 LOWER = "a-zа-яёәғқңөұүһі"
 
-Rule = tuple[re.Pattern, str | Callable[[re.Match], str]]
+Rule = tuple[re.Pattern, str | Callable[[re.Match], str]] | None
+SET_QUOTES = None  # the place of set_quotes among the rules
 
 
 def _range(match: re.Match) -> str:
@@ -119,11 +134,12 @@ def _build_rules(lang: str) -> list[Rule]:
         (_RUN_OF_SPACES, " "),
         (re.compile(r"---"), "—"),
         (re.compile(r"--"), "–"),
-        (re.compile(r"\.\.\.(?!\.)"), "…"),
+        (re.compile(r"(?<!\.)\.\.\.(?!\.)"), "…"),
+        SET_QUOTES,  # before the rules below, which read the quotes as set
         (re.compile(r"(?<![\w.,\-–—/])(\d+) ?[-–—] ?(\d+)(?![\w\-–—]|[.,]\d)"), _range),
         # A dash between words, spaced: em dash in Russian and Kazakh, en dash in English; tied to the word before.
-        (re.compile(r"(?<=\S) -(?= |$)"), nb + ("–" if lang == "en" else "—")),
-        (re.compile(r"(?<=\S) ([–—])(?= |$)"), nb + (r"\1" if lang == "en" else "—")),
+        (re.compile(r"(?<=\S) -(?=[ \u00a0]|$)"), nb + ("–" if lang == "en" else "—")),
+        (re.compile(r"(?<=\S) ([–—])(?=[ \u00a0]|$)"), nb + (r"\1" if lang == "en" else "—")),
         # Digit groups: 86 500, 1 250 000.
         (re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?!\d)"), lambda m: m.group().replace(" ", nb)),
         # A number and the word, unit or sign after it: 86 500 тенге, 50 KZT, 5 %, 2026 г., 16 февраля.
@@ -131,12 +147,13 @@ def _build_rules(lang: str) -> list[Rule]:
         # A currency code or sign before a number: KZT 50, $ 100.
         (re.compile(rf"(?<![\w])([A-Z]{{3}}|[{UNIT_SIGNS}]) (?=\d)"), rf"\1{nb}"),
         (re.compile(r"([№§]) ?(?=[\w\ue000])"), rf"\1{nb}"),
-        # Initials and the surname: М. Риттман, А. С. Пушкин; and the other way round: Пушкин А. С.
+        # Initials and the surname: М. Риттман, А. С. Пушкин (also typed А.С. Пушкин); the other way: Пушкин А. С.
+        (re.compile(rf"(?<![\w.])([{UPPER}]\.)(?=[{UPPER}]\.[ {nb}]?[{UPPER}][{LOWER}])"), rf"\1{nb}"),
         (re.compile(rf"(?<![\w.])([{UPPER}]\.) (?=[{UPPER}](?:\.|[{LOWER}]))"), rf"\1{nb}"),
         (re.compile(rf"\b([{UPPER}][{LOWER}]+) (?=[{UPPER}]\.(?:[ {nb}]?[{UPPER}]\.)?(?![ {nb}]?[{UPPER}]|\w))"),
          rf"\1{nb}"),
         # т. е., т. д., и. о., т. б.
-        (re.compile(rf"(?<![\w.])([{LOWER}]{{1,2}}\.) (?=[{LOWER}]{{1,2}}\.)"), rf"\1{nb}"),
+        (re.compile(rf"(?<![\w.])([{UPPER}{LOWER}][{LOWER}]?\.) (?=[{LOWER}]{{1,2}}\.)"), rf"\1{nb}"),
         (re.compile(rf"(?<![\w.\-])(?<!т\. )(?<!т\.{nb})((?:{_words(ABBREVIATIONS)})\.) (?=\S)"), rf"\1{nb}"),
         # г. Алматы (a town), but not "2026 г. Суд …" (a year, already bound to its number).
         (re.compile(rf"(?<![\w.])(?<!\d )(?<!\d{nb})(г\.) (?=[{UPPER}])"), rf"\1{nb}"),
@@ -151,7 +168,7 @@ def _build_rules(lang: str) -> list[Rule]:
     else:
         rules += [
             # Dialogue: a dash opening a paragraph or a line.
-            (re.compile(r"(?:^|(?<=\n))[-–—] ?(?=[^\W\d_]|[«\"„“])"), "—" + nb),
+            (re.compile(r"(?:^|(?<=\n))[-–—] ?(?=[^\W\d_]|[«„“‘])"), "—" + nb),
         ]
         short = _words(SHORT_WORDS[lang])
         if short:
@@ -183,9 +200,12 @@ class _Run:
 
     def apply(self, lang: str) -> tuple[str, list[int]]:
         text, origins = "".join(self.chars), self.origins
-        for pattern, replacement in RULES[lang]:
-            text, origins = _substitute(pattern, replacement, text, origins)
-        return set_quotes(text, lang), origins
+        for rule in RULES[lang]:
+            if rule is SET_QUOTES:
+                text = set_quotes(text, lang)  # one character for one: origins stay
+            else:
+                text, origins = _substitute(*rule, text, origins)
+        return text, origins
 
 
 def _substitute(pattern: re.Pattern, replacement, text: str, origins: list[int]) -> tuple[str, list[int]]:
@@ -383,5 +403,9 @@ def break_printed_urls(html: str) -> str:
         plain = text.replace("\u00ad", "")
         if not href or plain not in (href.group(1), href.group(1).removeprefix("mailto:")):
             return match.group()
-        return f'<a class="url"{attributes}>{break_url(plain)}</a>'
+        if 'class="' in attributes:  # pandoc's autolinks carry class="uri" or "email"
+            attributes = attributes.replace('class="', 'class="url ', 1)
+        else:
+            attributes = ' class="url"' + attributes
+        return f"<a{attributes}>{break_url(plain)}</a>"
     return _PRINTED_LINK.sub(replace, html)

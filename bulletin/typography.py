@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 
 NBSP = "\u00a0"
+WORD_JOINER = "\u2060"  # after a range's en dash: browsers and WeasyPrint would otherwise break "50–|100"
 # What web pages, Word and Telegram paste as spaces, and what the editors' HTML habits type: all of it is an
 # ordinary space until the rules below decide where a no-break space belongs.
 _FOREIGN_SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]|&nbsp;|&#160;|&#x[aA]0;")
@@ -28,6 +30,7 @@ _FIXED = {"«": ("open", _DOUBLE), "„": ("open", _DOUBLE), "»": ("close", _DO
           "‚": ("open", _SINGLE), "‹": ("open", _SINGLE), "›": ("close", _SINGLE)}
 _DOUBLE_BY_CONTEXT = '"“”'  # “ opens English quotes but closes „…“ ones: what is open, and context, decide
 _SINGLE_BY_CONTEXT = "'‘’"  # also apostrophes
+_QUOTE_MARKS = re.compile("[\"'“”‘’«»„‚‹›]")
 # English marks are unambiguous in English text (and only ’ is ever read again by context there).
 _FIXED_EN = {**_FIXED, "”": ("close", _DOUBLE), "‘": ("open", _SINGLE)}
 # A quote opens after these (or at the start) when a non-space follows it.
@@ -47,12 +50,13 @@ def set_quotes(text: str, lang: str) -> str:
     # (kind typed, whether its mark is a single one): an apostrophe is told from a closing single quote by
     # whether a single quote, typed or set, is open, so that a second pass agrees.
     stack: list[tuple[str, bool]] = []
-    prev = " "
+    marked, marked_at = " ", -1  # what the last mark did ("(", ")" or "a" for an apostrophe), and where
     fixed = _FIXED_EN if lang == "en" else _FIXED
-    for index, char in enumerate(text):
+    for match in _QUOTE_MARKS.finditer(text):  # only the marks: the rest of the text is read, not walked
+        index, char = match.start(), match.group()
+        prev = marked if marked_at == index - 1 else (text[index - 1] if index else " ")
         after = text[index + 1] if index + 1 < len(text) else " "
         opens_here = prev in _OPENING_CONTEXT and not after.isspace()
-        action = None
         if char in fixed:
             action, kind = fixed[char]
         elif char == "“" and stack and stack[-1][0] == _LOW:
@@ -71,30 +75,28 @@ def set_quotes(text: str, lang: str) -> str:
             if char == "‘" and opens_here:
                 action = "open"
             elif prev.isalnum() and (after.isalnum() or not single_open):
-                out[index], prev = "’", "a"  # O’Brien, д’Артаньян, isn’t, workers’
+                out[index], marked, marked_at = "’", "a", index  # O’Brien, д’Артаньян, isn’t, workers’
                 continue
             elif opens_here and after.isalnum() and not (char == "’" and lang == "en"):
                 action = "open"  # (an English ’ never opens: it is what this pass writes to close)
             elif single_open:
                 action = "close"
             else:
-                out[index], prev = "’", "a"
+                out[index], marked, marked_at = "’", "a", index
                 continue
-        if action is None:
-            prev = char
-            continue
         if action == "open":
             out[index] = mark = quote_mark(lang, len(stack), True)
             stack.append((_LOW if char == "„" else kind, kind == _SINGLE or mark in "‘‚"))
-            prev = "("
-        elif lang == "en" and len(stack) % 2 == 0 and prev.isalnum() and after.isalnum():
-            out[index], prev = "’", "a"  # an English inner close glued between letters would read as an apostrophe
+            marked, marked_at = "(", index
+        elif lang == "en" and len(stack) >= 2 and len(stack) % 2 == 0 and prev.isalnum() and after.isalnum():
+            # an English inner close glued between two letters would read as an apostrophe: it is one
+            out[index], marked, marked_at = "’", "a", index
         else:
             if stack:
                 stack.pop()  # one level per mark, whatever was typed («…“ from two conventions), so that a
                 # second pass, reading the marks this one wrote, closes the same levels
             out[index] = quote_mark(lang, len(stack), False)
-            prev = ")"
+            marked, marked_at = ")", index
     return "".join(out)
 
 
@@ -120,7 +122,7 @@ SET_QUOTES = None  # the place of set_quotes among the rules
 def _range(match: re.Match) -> str:
     """50-100 and 2020 – 2025 are ranges; 109-1 (an article number) and 8-701-… (a phone) are not."""
     left, right = match.group(1), match.group(2)
-    return f"{left}–{right}" if int(right) > int(left) else match.group()
+    return f"{left}–{WORD_JOINER}{right}" if int(right) > int(left) else match.group()
 
 
 def _words(text: str) -> str:
@@ -168,11 +170,13 @@ def _build_rules(lang: str) -> list[Rule]:
     else:
         rules += [
             # Dialogue: a dash opening a paragraph or a line.
-            (re.compile(r"(?:^|(?<=\n))[-–—] ?(?=[^\W\d_]|[«„“‘])"), "—" + nb),
+            (re.compile(r"^[-–—] ?(?=[^\W\d_]|[«„“‘])", re.MULTILINE), "—" + nb),
         ]
-        short = _words(SHORT_WORDS[lang])
-        if short:
-            rules.append((re.compile(rf"(?<![\w\-’'.])((?i:{short})) (?=\S)"), rf"\1{nb}"))
+        # One lookbehind per word length (Python's are fixed-width): the match is the space alone, fast.
+        for length in (1, 2):
+            short = _words(" ".join(w for w in SHORT_WORDS[lang].split() if len(w) == length))
+            if short:
+                rules.append((re.compile(rf"(?<=(?<![\w\-’'.])(?i:{short})) (?=\S)"), nb))
         particles = _words(PARTICLES[lang])
         rules.append((re.compile(rf"(?<=[\w»”“’)]) (?=(?:{particles})(?![\w\-]))"), nb))
     return rules
@@ -336,11 +340,14 @@ class _Inlines:
         return out
 
 
+_LEAF_TEXT = {"Space": " ", "SoftBreak": " ", "LineBreak": "\n"}
+
+
 def _leaf_nodes(node: dict, text: str) -> list:
     kind = node.get("t")
     if kind not in ("Str", "Space", "SoftBreak", "LineBreak"):
         return [node]  # an atom: kept whole
-    if text == {"Space": " ", "SoftBreak": " ", "LineBreak": "\n"}.get(kind, None):
+    if text == _LEAF_TEXT.get(kind) or (kind == "Str" and text == node["c"] and " " not in text):
         return [node]
     out: list = []
     for piece in re.split(r"([ \n])", text):
@@ -360,11 +367,14 @@ def typeset_inlines(inlines: list, lang: str) -> list:
     flat = _Inlines(lang)
     skeleton = flat.flatten(inlines)
     text, origins = flat.run.apply(lang)
-    pieces: list[list[str]] = [[] for _ in flat.leaves]
-    kept = iter(flat.run.kept)
-    for char, origin in zip(text, origins):
-        pieces[origin].append(next(kept) if char == KEPT else char)
-    texts = ["".join(p) for p in pieces]
+    # Origins never decrease along the text (a replacement takes the origin where it starts), so each leaf's
+    # text is one slice.
+    texts, start, kept = [], 0, iter(flat.run.kept)
+    for leaf in range(len(flat.leaves)):
+        end = bisect.bisect_right(origins, leaf, start)
+        piece = text[start:end]
+        texts.append(re.sub(KEPT, lambda _m: next(kept), piece) if KEPT in piece else piece)
+        start = end
     return flat.rebuild(skeleton, texts)
 
 

@@ -83,7 +83,7 @@ def build_document(view: View) -> dict:
         blocks.append({"t": "Para", "c": inlines(_("These items are available only in the original language:"))})
         items = []
         for entry in view.untranslated:
-            text = entry.title + (f" — {entry.date_text}" if entry.date_text else "")
+            text = entry.title + (f"\u00a0— {entry.date_text}" if entry.date_text else "")  # the dash stays on the line
             items.append([{"t": "Plain", "c": [{"t": "Span", "c": [["", [], [["lang", LANGUAGE_TAGS[entry.lang]]]],
                                                                   inlines(text)]}]}])
         blocks.append({"t": "BulletList", "c": items})

@@ -244,6 +244,7 @@ def test_built_html(built):
         assert expected_of(case) in text
     assert f"Суд в{NB}Алматы{NB}— «решение»" in text  # a title
     assert f"Перейти к{NB}содержанию" in text  # the skip link
+    assert f"2{NB}материала" in text  # the cover's count
     assert f"16{NB}февраля 2026{NB}г." in text  # a date under an entry
     assert '<a href="https://www.zakon.kz/news/2026-02-16/sud--delo?id=5&amp;lang=ru" class="url uri" rel=' in page
     assert "info@kibhr.<wbr>kz</a>" in page

@@ -92,7 +92,7 @@ class View:
     @property
     def title(self) -> str:
         """For the title bar and metadata: plain spaces, so it can be searched and pasted."""
-        return f"{self.publication} — {self.month_title}".replace("\u00a0", " ")
+        return f"{self.publication} — {self.month_title}".replace("\u00a0", " ").replace("\u2060", "")
 
 
 def build_created() -> dt.datetime:

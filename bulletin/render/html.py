@@ -28,7 +28,7 @@ def _environment(folders: tuple[str, ...]) -> jinja2.Environment:
 
 def make_environment(view: View) -> jinja2.Environment:
     env = _environment(tuple(str(d) for d in layouts_dirs(view.config)))
-    env.filters["plain"] = lambda text: str(text).replace("\u00a0", " ").replace("\u00ad", "")
+    env.filters["plain"] = lambda text: str(text).replace("\u00a0", " ").replace("\u00ad", "").replace("\u2060", "")
     env.filters["url"] = lambda text: Markup(break_url(str(escape(text))))
     env.install_gettext_callables(view.gettext, view.ngettext, newstyle=True)
     return env

@@ -138,7 +138,7 @@ def find_raw_references(html: str) -> list[str]:
 
 
 class _Checker:
-    """Checks and rewrites one entry's AST: typography, heading levels, ids, links, images, raw blocks."""
+    """Checks and rewrites one entry's AST: heading levels, ids, links, images, raw blocks."""
 
     def __init__(self, entry: Entry, lang: str, problems: Problems, root: Path):
         self.entry, self.lang, self.problems, self.root = entry, lang, problems, root

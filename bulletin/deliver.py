@@ -23,6 +23,7 @@ from pathlib import Path
 from .build import Progress
 from .config import Config, Delivery, load_config
 from .locale import format_long_date, format_month_in_text, load_messages
+from .typography import typeset_text
 from .problems import BulletinError, Problems
 from .publish import DELIVERIES, MANIFEST, PublishError, format_size, lock_dist, resolve_dist
 from .render import FORMATS, layouts_dirs, write_atomic
@@ -264,6 +265,7 @@ def compose_message(config: Config, plan: Plan, month: str, folder: Path) -> MIM
     body += ["", *listing, "", _("Kind regards,")]
     if config.publisher:
         body.append(config.localized(config.publisher, lang))
+    body = [typeset_text(line, lang) for line in body]  # the same typesetting as the bulletin itself
     # The compat32 classes, not EmailMessage: Python 3.11's folding drops the space between two
     # encoded words of a long Cyrillic subject ("жаңа шығарылым" arrives as "жаңашығарылым").
     message = MIMEMultipart() if not plan.linked else MIMEText("\n".join(body) + "\n", "plain", "utf-8")
@@ -281,7 +283,8 @@ def compose_message(config: Config, plan: Plan, month: str, folder: Path) -> MIM
             part.add_header("Content-Disposition", "attachment", filename=item["name"])
             message.attach(part)
     subject = _("%(publication)s — corrected issue: %(month)s") if corrects else _("%(publication)s — new issue: %(month)s")
-    message["Subject"] = Header(subject % names, "utf-8")
+    # Typeset quotes and dashes, but plain spaces: a subject is searched and shown in one line.
+    message["Subject"] = Header(typeset_text(subject % names, lang).replace("\u00a0", " "), "utf-8")
     display, address = parseaddr(delivery.sender)
     message["From"] = formataddr((display, address), charset="utf-8")
     message["To"] = ", ".join(plan.partner.emails)

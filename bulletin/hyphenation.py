@@ -13,8 +13,8 @@ VOWELS = frozenset("аәеёиоөұүыіэюя")
 SIGNS = frozenset("ъь")
 # Compounds split on these (әлеуметтік-экономикалық); U+2011, the non-breaking hyphen, means "keep together".
 HARD_HYPHENS = "-\u2010"
-MIN_WORD = 5
-MIN_EDGE = 2
+MIN_WORD = 6  # a break needs MIN_EDGE letters on each side
+MIN_EDGE = 3  # never fewer than 3 letters either side of a break, as hyphenate-limit-chars in the CSS
 # Native Kazakh syllables begin with at most one consonant, but Russian/Persian loans bring clusters that the
 # orthographic rules (емле ережелері, тасымал) carry over whole: Қазақ-стан, Ауған-стан, ак-три-са, ин-спек-тор.
 # Only these are accepted as a syllable onset, and only inside clusters of three or more consonants.

@@ -1,11 +1,10 @@
-"""Language rules -> text: Babel dates and plurals, gettext interface strings, typography per language."""
+"""Language rules -> text: Babel dates and plurals, gettext interface strings (typography: typography.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import gettext
 import io
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,27 +13,26 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from .problems import Problems
+from .typography import NBSP, typeset_text
 
 BABEL_LOCALES = {"ru": "ru_RU", "kk": "kk_KZ", "en": "en_GB"}
 LANGUAGE_TAGS = {"ru": "ru-RU", "kk": "kk-KZ", "en": "en-GB"}
 DOMAIN = "bulletin"
-NBSP = "\u00a0"
 # PT fonts have no U+202F/U+2009; Babel uses U+202F in ru/kk dates ("2026 г."), a plain NBSP looks the same.
 SPACES = str.maketrans({"\u202f": NBSP, "\u2009": NBSP})
-QUOTES = {"ru": ("«", "»", "„", "“"), "kk": ("«", "»", "„", "“"), "en": ("“", "”", "‘", "’")}
-SHORT_WORDS = {"ru": set("вксоиаяуВКСОИАЯУ"), "kk": set(), "en": set()}
 
 
 def format_long_date(date: dt.date, lang: str) -> str:
-    """ru ``16 февраля 2026 г.``, kk ``2026 ж. 16 ақпан``, en ``16 February 2026``."""
-    return format_date(date, "long", locale=BABEL_LOCALES[lang]).translate(SPACES)
+    """ru ``16 февраля 2026 г.``, kk ``2026 ж. 16 ақпан``, en ``16 February 2026``, with the no-break
+    spaces the typesetter gives any date (ru breaks only before the year, kk and en never)."""
+    return typeset_text(format_date(date, "long", locale=BABEL_LOCALES[lang]).translate(SPACES), lang)
 
 
 def format_month(month: str, lang: str) -> str:
     """The cover's month, stand-alone (nominative) and capitalised: ``Февраль 2026``."""
     year, number = (int(x) for x in month.split("-"))
     text = format_date(dt.date(year, number, 1), "LLLL y", locale=BABEL_LOCALES[lang]).translate(SPACES)
-    return text[:1].upper() + text[1:]
+    return typeset_text(text[:1].upper() + text[1:], lang)
 
 
 def format_month_in_text(month: str, lang: str) -> str:
@@ -188,134 +186,3 @@ def catalog_completeness(layouts: Path | list[Path], lang: str) -> tuple[int, in
             if all(strings) and not message.fuzzy:
                 done.add(_msgid(message))
     return len(done), len(expected), sorted(expected - done)
-
-
-# --- typography -------------------------------------------------------------------------------
-
-_NUMBER_WORD = re.compile(r"(?<=\d) (?=[^\W\d_]|[%₸$€№])")
-_DIGIT_GROUPS = re.compile(r"(?<=\b\d) (?=\d{3}\b)|(?<=\b\d\d) (?=\d{3}\b)|(?<=\b\d{3}) (?=\d{3}\b)")
-_DASH = re.compile(r" +([—–])")
-_HYPHEN_DASH = re.compile(r"(?<=\S) - (?=\S)")
-
-
-# A straight quote opens after a space or opening punctuation, and closes otherwise; pairs nest.
-_OPENING_CONTEXT = set(" \t\n\u00a0([{«„/—–-")
-
-
-class QuoteState:
-    """What a run of text has seen so far: the previous character and the quotes still open."""
-
-    def __init__(self) -> None:
-        self.prev = " "
-        self.stack: list[str] = []
-
-
-def smarten(text: str, lang: str, state: QuoteState | None = None) -> str:
-    """Straight quotes to the language's quotes, nested by context (pandoc's smart quotes are
-    English-only and garble "ТОО "Ақ жол""); apostrophes, --- and -- dashes, ... ellipses."""
-    state = state or QuoteState()
-    open_, close, inner_open, inner_close = QUOTES.get(lang, QUOTES["en"])
-    text = text.replace("---", "—").replace("--", "–").replace("...", "…")
-    out = []
-    for index, char in enumerate(text):
-        after = text[index + 1] if index + 1 < len(text) else " "
-        if char == '"':
-            opening = state.prev in _OPENING_CONTEXT and not after.isspace()
-            if opening or not state.stack:
-                char = open_ if not state.stack else inner_open
-                state.stack.append('"')
-            else:
-                while state.stack and state.stack[-1] != '"':
-                    state.stack.pop()
-                state.stack.pop()
-                char = close if not state.stack else inner_close
-        elif char == "'":
-            if state.prev.isalnum() and (after.isalnum() or "'" not in state.stack):
-                char = "’"  # an apostrophe: O'Neil, isn't, workers'
-            elif state.prev in _OPENING_CONTEXT and after.isalnum():
-                state.stack.append("'")
-                char = inner_open if lang in ("ru", "kk") else "‘"
-            elif "'" in state.stack:
-                while state.stack[-1] != "'":
-                    state.stack.pop()
-                state.stack.pop()
-                char = inner_close if lang in ("ru", "kk") else "’"
-            else:
-                char = "’"
-        out.append(char)
-        # Remember what a quote did, not its glyph: “ opens in English but closes in Russian.
-        if text[index] in "\"'" and char != "’":
-            state.prev = "(" if char in (open_, inner_open, "‘") else ")"
-        else:
-            state.prev = "a" if char == "’" else char
-    return "".join(out)
-
-
-def typeset_text(text: str, lang: str) -> str:
-    """Plain-text typography: quotes, dashes and no-break spaces by the language's rules."""
-    if not text:
-        return text
-    text = smarten(text, lang)
-    text = _HYPHEN_DASH.sub(" — " if lang in ("ru", "kk") else " – ", text)
-    text = _DASH.sub(NBSP + r"\1", text)
-    text = _DIGIT_GROUPS.sub(NBSP, text)
-    text = _NUMBER_WORD.sub(NBSP, text)
-    text = text.replace("№ ", "№" + NBSP)
-    short = SHORT_WORDS.get(lang, set())
-    if short:
-        text = re.sub(r"(?<![\w-])([%s]) " % "".join(sorted(short)), r"\1" + NBSP, text)
-    return text.translate(SPACES)
-
-
-def _str(value: str) -> dict:
-    return {"t": "Str", "c": value}
-
-
-def typeset_inlines(inlines: list, lang: str, depth: int = 0, state: QuoteState | None = None) -> list:
-    """The same rules on a pandoc AST inline list (Str/Space/Quoted nodes), recursively."""
-    state = state or QuoteState()
-    open_, close, inner_open, inner_close = QUOTES.get(lang, QUOTES["en"])
-    short = SHORT_WORDS.get(lang, set())
-    out: list = []
-    for node in inlines:
-        kind = node.get("t")
-        if kind == "Quoted":
-            quote_type, content = node["c"]
-            nested = depth > 0 or quote_type["t"] == "SingleQuote"
-            left, right = (inner_open, inner_close) if nested else (open_, close)
-            out.append(_str(left))
-            out.extend(typeset_inlines(content, lang, depth + 1, state))
-            out.append(_str(right))
-            continue
-        if kind in ("Emph", "Strong", "Strikeout", "Underline", "SmallCaps", "Superscript", "Subscript"):
-            node = {"t": kind, "c": typeset_inlines(node["c"], lang, depth, state)}
-        elif kind in ("Link", "Span"):
-            attr, content, *rest = node["c"]
-            node = {"t": kind, "c": [attr, typeset_inlines(content, lang, depth, state), *rest]}
-        elif kind == "Str":
-            node = _str(smarten(node["c"], lang, state).translate(SPACES))
-        elif kind in ("Space", "SoftBreak", "LineBreak"):
-            state.prev = " "
-        elif kind == "Code":
-            state.prev = "x"
-        out.append(node)
-    # Second pass: decide each Space from its neighbours.
-    result: list = []
-    for index, node in enumerate(out):
-        if node.get("t") == "Space" and 0 < index < len(out) - 1:
-            before, after = out[index - 1], out[index + 1]
-            left = before.get("c") if before.get("t") == "Str" else None
-            right = after.get("c") if after.get("t") == "Str" else None
-            if right == "-":  # a spaced hyphen is a dash: em in Russian and Kazakh, en in English
-                right = "—" if lang in ("ru", "kk") else "–"
-                out[index + 1] = after = _str(right)
-            if right and right[0] in "—–":
-                result.append(_str(NBSP))
-                continue
-            if left and (left in short or left[-1].isdigit() and right and (right[0].isalpha() or right[0] in "%₸$€")
-                         or left.endswith("№") or left[-1].isdigit() and right and re.fullmatch(r"\d{3}\D*", right)
-                         and len(re.sub(r"\D", "", left.split(NBSP)[-1])) <= 3):
-                result.append(_str(NBSP))
-                continue
-        result.append(node)
-    return result

@@ -21,16 +21,14 @@ from .hyphenation import hyphenate_text
 from .images import ImageProblem, inspect_image
 from .isolation import (ENTRY_TARGET, SEPARATOR, append_notes, confine_attr, internal_href, keep_classes,
                         node_id, note_call, note_ids, owned_id, report_labels, without_id)
-from .locale import typeset_inlines
 from .problems import Problems
 from .processes import run_bound
+from .typography import INLINE_TYPES, typeset_blocks
 
-# No `smart`: pandoc's smart quotes are English-only and garble nested ones; locale.smarten does it.
+# No `smart`: pandoc's smart quotes are English-only and garble nested ones; typography.py sets quotes.
+# autolink_bare_uris: a pasted address becomes a link, printed in full.
 READER = ("markdown-smart-yaml_metadata_block-pandoc_title_block-tex_math_dollars"
-          "-tex_math_single_backslash-raw_tex-citations")
-INLINE_TYPES = {"Str", "Emph", "Underline", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps",
-                "Quoted", "Cite", "Code", "Space", "SoftBreak", "LineBreak", "Math", "RawInline", "Link",
-                "Image", "Note", "Span"}
+          "-tex_math_single_backslash-raw_tex-citations+autolink_bare_uris")
 # What nests inside a paragraph; each level costs WeasyPrint (and our tree walks) a level of recursion.
 NESTING_TYPES = {"Emph", "Underline", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Quoted",
                  "Cite", "Link", "Span", "Note", "Div"}
@@ -173,7 +171,7 @@ def find_raw_references(html: str) -> list[str]:
 
 
 class _Checker:
-    """Checks and rewrites one entry's AST: typography, heading levels, ids, links, images, raw blocks."""
+    """Checks and rewrites one entry's AST: heading levels, ids, links, images, raw blocks."""
 
     def __init__(self, entry: Entry, lang: str, problems: Problems, root: Path, anchors: frozenset[str],
                  limits: dict):
@@ -190,7 +188,7 @@ class _Checker:
 
     def __call__(self, kind: str, node):
         if kind == "inlines":
-            return typeset_inlines(node, self.lang)
+            return node
         written = node_id(node)
         node = confine_attr(node, self.entry.anchor)
         if written and node_id(node) in self.ids:
@@ -370,7 +368,7 @@ def prepare_blocks(blocks: list, entry: Entry, lang: str, problems: Problems, ro
     # Inside a paragraph pandoc keeps only the <style> tags as raw HTML, the CSS between them is text.
     for css in re.findall(r"<style\b[^>]*>(.*?)</style\s*>", entry.body, re.IGNORECASE | re.DOTALL):
         checker._raw_references(css)
-    blocks = append_notes(_walk(blocks, checker), checker.notes, entry.anchor)
+    blocks = typeset_blocks(append_notes(_walk(blocks, checker), checker.notes, entry.anchor), lang)
     for ident, url, line in checker.id_links:
         if ident not in checker.ids:
             problems.warning(entry.path, line, f"link '{url[:80]}' leads nowhere: no heading or id of this entry "

@@ -22,7 +22,8 @@ from .build import Month, Progress, load_month_content, render_outputs
 from .collection import OK, report_translations
 from .config import Config, load_config
 from .content import MONTH_RE
-from .locale import BABEL_LOCALES, format_long_date, format_month, load_messages, typeset_text
+from .locale import BABEL_LOCALES, format_long_date, format_month, load_messages
+from .typography import typeset_text
 from .problems import BulletinError, Problems
 from .render import FORMATS, find_layout, fsync_dir, layouts_dirs, write_atomic
 
@@ -286,7 +287,8 @@ def render_index(config: Config, releases: list[dict]) -> str:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(d) for d in layouts_dirs(config)]),
                              autoescape=True, extensions=["jinja2.ext.i18n"], undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
-    env.install_gettext_callables(messages.gettext, messages.ngettext, newstyle=True)
+    env.install_gettext_callables(lambda s: typeset_text(messages.gettext(s), lang),
+                                  lambda s, p, n: typeset_text(messages.ngettext(s, p, n), lang), newstyle=True)
     view = []
     for release in releases:
         month, languages = release["month"], []

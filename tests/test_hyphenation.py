@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bulletin.hyphenation import SOFT_HYPHEN, hyphenate_text, hyphenate_word
+from bulletin.hyphenation import MIN_EDGE, SOFT_HYPHEN, hyphenate_text, hyphenate_word
 
 # Expected breaks worked out by hand from the emle rules, written with "-" at each allowed break.
 SYLLABIFIED = [
@@ -47,7 +47,8 @@ SYLLABIFIED = [
 
 
 def expected(syllabified: str) -> tuple[str, list[int]]:
-    """The plain word and its break indices; in the compound the hyphen after тік is the real one."""
+    """The plain word and its break indices: every syllable boundary at least MIN_EDGE letters from either end
+    of its part; in the compound the hyphen after тік is the real one."""
     compounds = {"әлеу-мет-тік-эко-но-ми-ка-лық": "әлеуметтік-экономикалық"}
     word = compounds.get(syllabified, syllabified.replace("-", ""))
     positions, index = [], 0
@@ -56,7 +57,16 @@ def expected(syllabified: str) -> tuple[str, list[int]]:
             positions.append(index)
         else:
             index += 1
-    return word, positions
+    ends = [(s, s + len(part)) for s, part in _parts(word)]
+    return word, [p for p in positions if any(a + MIN_EDGE <= p <= b - MIN_EDGE for a, b in ends)]
+
+
+def _parts(word: str) -> list[tuple[int, str]]:
+    out, offset = [], 0
+    for part in word.split("-"):
+        out.append((offset, part))
+        offset += len(part) + 1
+    return out
 
 
 @pytest.mark.parametrize("syllabified", SYLLABIFIED)
@@ -76,7 +86,7 @@ def test_never_leaves_single_letters(syllabified):
     word, _ = expected(syllabified)
     for part in word.split("-"):
         for position in hyphenate_word(part):
-            assert 2 <= position <= len(part) - 2
+            assert 3 <= position <= len(part) - 3  # never a two-letter fragment
 
 
 @pytest.mark.parametrize("word", ["ауыл", "тау", "киім", "ойын", "қоян", "ел", "ту", "БҰҰ", ""])
@@ -107,8 +117,8 @@ def test_punctuation_and_spaces_preserved():
     out = hyphenate_text(text)
     assert out.replace(SOFT_HYPHEN, "") == text
     assert out == (
-        "«Қа\xadзақ\xadстан\xadда\xadғы» жур\xadна\xadлис\xadтер,\u00a0бел\xadсен\xadді\xadлер — "
-        "(аза\xadмат\xadтық) бос\xadтан\xadды\xadғы!\nМем\xadле\xadкет\xadтік…"
+        "«Қазақ\xadстан\xadдағы» жур\xadна\xadлис\xadтер,\u00a0бел\xadсен\xadді\xadлер — "
+        "(аза\xadмат\xadтық) бос\xadтан\xadдығы!\nМем\xadле\xadкет\xadтік…"
     )
 
 
@@ -137,8 +147,8 @@ def test_removing_soft_hyphens_gives_input_back(text):
 def test_breaks_always_safe(word):
     positions = hyphenate_word(word)
     assert positions == sorted(set(positions))
-    if len(word) < 5:
+    if len(word) < 6:
         assert positions == []
     for position in positions:
-        assert 2 <= position <= len(word) - 2
+        assert 3 <= position <= len(word) - 3
         assert word[position] not in "ьъй"

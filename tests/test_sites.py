@@ -39,7 +39,7 @@ def test_long_title_odd_punctuation_and_mixed_scripts_survive(hard):
             "«рассмотрел» (в который раз!) жалобу ТОО «FREEDOM FINANCE Kazakhstan» — и отказал; 86 500 ₸ штрафа, "
             "3 года, № 174-бис…") in text
     assert "Mixed scripts: Қазақша, русский, English — в одном заголовке" in text
-    assert "«прямыми кавычками» и „одинарными“" in text
+    assert "«прямыми кавычками» и «одинарными»" in text  # top-level quotes are «…» whatever was pasted
     assert "Пустая рубрика" not in text  # a rubric without entries is left out
 
 

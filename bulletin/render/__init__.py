@@ -11,7 +11,8 @@ from pathlib import Path
 
 from ..collection import MISSING, Bulletin
 from ..config import Config
-from ..locale import Messages, format_long_date, format_month, typeset_text
+from ..locale import Messages, format_long_date, format_month
+from ..typography import typeset_text
 from ..markdown import Converted
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
@@ -81,13 +82,17 @@ class View:
     created: dt.datetime
     extra: dict = field(default_factory=dict)
 
-    def _(self, text: str) -> str:
-        return self.messages.gettext(text)
+    def gettext(self, text: str) -> str:
+        """An interface string, typeset like entry text (the skip link, notes, labels)."""
+        return typeset_text(self.messages.gettext(text), self.lang)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return typeset_text(self.messages.ngettext(singular, plural, n), self.lang)
 
     @property
     def title(self) -> str:
         """For the title bar and metadata: plain spaces, so it can be searched and pasted."""
-        return f"{self.publication} — {self.month_title}".replace("\u00a0", " ")
+        return f"{self.publication} — {self.month_title}".replace("\u00a0", " ").replace("\u2060", "")
 
 
 def _entry_view(item, lang: str, converted: dict, messages: Messages) -> EntryView:
@@ -117,7 +122,7 @@ def make_view(bulletin: Bulletin, converted: dict, messages: Messages, created: 
         publication=typeset_text(config.localized(config.publication, lang), lang),
         publisher=typeset_text(config.localized(config.publisher, lang), lang) if config.publisher else "",
         month_title=format_month(bulletin.month, lang),
-        count_text=messages.ngettext("%(num)d item", "%(num)d items", count) % {"num": count},
+        count_text=typeset_text(messages.ngettext("%(num)d item", "%(num)d items", count) % {"num": count}, lang),
         sections=sections,
         untranslated=[_entry_view(i, lang, converted, messages) for i in bulletin.untranslated],
         messages=messages, created=created or build_time(config, bulletin.month, lang))

@@ -54,7 +54,7 @@ def embed_images(blocks: list, assets: list) -> list:
 
 
 def build_document(view: View) -> dict:
-    _ = view.messages.gettext
+    _ = view.gettext
     blocks: list = []
     for section in view.sections:
         blocks.append(_header(1, section.anchor, section.title))
@@ -83,7 +83,7 @@ def build_document(view: View) -> dict:
         blocks.append({"t": "Para", "c": inlines(_("These items are available only in the original language:"))})
         items = []
         for entry in view.untranslated:
-            text = entry.title + (f" — {entry.date_text}" if entry.date_text else "")
+            text = entry.title + (f"\u00a0— {entry.date_text}" if entry.date_text else "")  # the dash stays on the line
             items.append([{"t": "Plain", "c": [{"t": "Span", "c": [["", [], [["lang", LANGUAGE_TAGS[entry.lang]]]],
                                                                   inlines(text)]}]}])
         blocks.append({"t": "BulletList", "c": items})
@@ -119,7 +119,7 @@ def _toc_paragraphs(view: View, instruction: str) -> str:
         rows.append((1, section.anchor, section.title))
         rows.extend((2, entry.anchor, entry.title) for entry in section.entries)
     if view.untranslated:
-        rows.append((1, "untranslated", view.messages.gettext("Not yet translated")))
+        rows.append((1, "untranslated", view.gettext("Not yet translated")))
     if not rows:
         return ""
     out = []

@@ -7,9 +7,10 @@ import functools
 import re
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..markdown import ASSET_REF
+from ..typography import break_printed_urls, break_url
 from . import View, find_layout, layouts_dirs
 
 TEMPLATE = "bulletin.html.j2"
@@ -27,8 +28,9 @@ def _environment(folders: tuple[str, ...]) -> jinja2.Environment:
 
 def make_environment(view: View) -> jinja2.Environment:
     env = _environment(tuple(str(d) for d in layouts_dirs(view.config)))
-    env.filters["plain"] = lambda text: str(text).replace("\u00a0", " ").replace("\u00ad", "")
-    env.install_gettext_callables(view.messages.gettext, view.messages.ngettext, newstyle=True)
+    env.filters["plain"] = lambda text: str(text).replace("\u00a0", " ").replace("\u00ad", "").replace("\u2060", "")
+    env.filters["url"] = lambda text: Markup(break_url(str(escape(text))))
+    env.install_gettext_callables(view.gettext, view.ngettext, newstyle=True)
     return env
 
 
@@ -54,7 +56,8 @@ def render_html(view: View, for_print: bool = False, reload_script: str = "") ->
     bodies = {}
     for section in view.sections:
         for entry in section.entries:
-            bodies[entry.anchor] = Markup(_assets(entry.body.html, entry.body)) if entry.body else ""
+            bodies[entry.anchor] = (Markup(break_printed_urls(_assets(entry.body.html, entry.body)))
+                                    if entry.body else "")
     template = env.get_template(TEMPLATE)
     return template.render(v=view, bodies=bodies, css=Markup(css), for_print=for_print,
                            reload_script=Markup(reload_script))

@@ -12,7 +12,7 @@ from .problems import Problems
 # another). A feature that gives entries a class of its own (e.g. confidential passages) adds it here.
 ENTRY_CLASSES = {"mark", "smallcaps", "underline", "line-block", "align-left", "align-right", "align-center"}
 # Classes bulletin itself puts into entry bodies (per-entry footnotes); harmless if an entry uses them.
-BODY_CLASSES = {"entry-notes"}
+BODY_CLASSES = {"entry-notes", "uri", "email"}  # ours, and pandoc's on autolinks (styled as addresses)
 # Key-value attributes: pandoc turns custom-style into a DOCX style (a body could pose as the rubric
 # heading), HTML keeps others as data-*; only a language tag stays.
 LANG_VALUE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")

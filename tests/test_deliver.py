@@ -129,8 +129,8 @@ def test_each_partner_gets_one_email_in_its_language(site, mailbox):
         ["alpha@example.org"], ["beta@example.org", "desk@example.org"], ["gamma@example.org"]]
     mails = by_recipient(mailbox)
     # Inside a sentence the month is lower case in Russian and Kazakh (the cover's «Февраль 2026» is not).
-    assert mails["alpha@example.org"]["Subject"] == "Тестовый бюллетень — новый выпуск: февраль 2026\u00a0г."
-    assert mails["beta@example.org"]["Subject"] == "Сынақ бюллетені — жаңа шығарылым: 2026\u00a0ж. ақпан"
+    assert mails["alpha@example.org"]["Subject"] == "Тестовый бюллетень — новый выпуск: февраль 2026 г."
+    assert mails["beta@example.org"]["Subject"] == "Сынақ бюллетені — жаңа шығарылым: 2026 ж. ақпан"
     assert mails["gamma@example.org"]["Subject"] == "Test Bulletin — new issue: February 2026"
     assert "Направляем вам новый выпуск издания «Тестовый бюллетень»: февраль 2026\u00a0г.\n" in \
         mails["alpha@example.org"].get_body().get_content()  # one full stop after «г.», not two
@@ -319,14 +319,14 @@ def test_a_correction_is_resent_to_exactly_the_partners_whose_files_changed(site
     assert [mailbox.count(a) for a in ("alpha@example.org", "beta@example.org", "gamma@example.org",
                                        "delta@example.org")] == [1, 2, 1, 2]
     mail = mailbox.messages[-1][1]
-    assert mail["Subject"] == "Сынақ бюллетені — түзетілген шығарылым: 2026\u00a0ж. ақпан"
+    assert mail["Subject"] == "Сынақ бюллетені — түзетілген шығарылым: 2026 ж. ақпан"
     body = mail.get_body().get_content()
     sent = json.loads(record.read_text(encoding="utf-8"))["partners"]
     first = sent["Beta Media"]["earlier"][0]
     assert first["status"] == "sent" and sent["Beta Media"]["correction"] is True
     day = format_long_date(dt.date.fromisoformat(first["sent_at"][:10]), "kk")
     assert ("Бұл — түзетілген басылым: ол бұрын жіберілген шығарылымның орнына жолданды (жіберілген күні: "
-            f"{day}).\n") in body
+            f"{day}).\n").replace("\xa0", " ") in body.replace("\xa0", " ")  # typeset: no-break spaces
     assert sent["Beta Media"]["files"][0]["sha256"] != first["files"][0]["sha256"]
     assert "nothing to send" in deliver(root).output
     assert deliver(root, "--resend").output.count("already sent: ") == 4

@@ -138,7 +138,7 @@ def render_outputs(month: Month, langs: list[str], formats: list[str], out_dir: 
                 elif fmt == "pdf":
                     outputs[base.with_suffix(".pdf")] = render_pdf(view, config.timeouts["pdf"], pdf_variant)
                 elif fmt == "docx":
-                    outputs[base.with_suffix(".docx")] = render_docx(view, config.timeouts["pandoc"])
+                    outputs[base.with_suffix(".docx")] = render_docx(view, config.timeouts["pandoc"], problems)
             except (PdfError, PandocError) as exc:
                 problems.error(config.content_dir / month.month, 0, f"{lang} {fmt}: {exc}")
             if timings is not None:

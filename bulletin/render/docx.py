@@ -214,6 +214,24 @@ _RUN = re.compile(r'<w:r>(?:<w:rPr>(?P<rpr>(?:(?!</w:rPr>).)*)</w:rPr>)?'
                   r'<w:t xml:space="preserve">(?P<text>[^<]*)</w:t></w:r>', re.S)
 
 
+_HYPHEN_RUN = re.compile(r'<w:r>(?P<rpr><w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t xml:space="preserve">(?P<left>[^<]*)</w:t></w:r>'
+                         r'<w:r><w:softHyphen ?/></w:r><w:r>(?P<rpr2><w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?'
+                         r'<w:t xml:space="preserve">', re.S)
+
+
+def join_soft_hyphens(xml: str) -> str:
+    """pandoc cuts a word at each soft hyphen into runs of its own: join them back, so the word is one run."""
+    def join(match: re.Match) -> str:
+        if match["rpr"] != match["rpr2"]:
+            return match[0]
+        return f'<w:r>{match["rpr"] or ""}<w:t xml:space="preserve">{match["left"]}\u00ad'
+    while True:
+        joined = _HYPHEN_RUN.sub(join, xml)
+        if joined == xml:
+            return xml
+        xml = joined
+
+
 def _text_elements(text: str) -> str:
     """Soft hyphens as Word's own optional-hyphen element, which Word and LibreOffice both honour."""
     return "<w:softHyphen/>".join(f'<w:t xml:space="preserve">{_xml_text(piece)}</w:t>' if piece else ""
@@ -254,7 +272,7 @@ def mark_runs(parts: dict[str, bytes], lang: str, folder) -> dict[tuple[str, boo
 
     for name in ("word/document.xml", "word/footnotes.xml"):
         if name in parts:
-            parts[name] = _PARAGRAPH.sub(paragraph, parts[name].decode("utf-8")).encode("utf-8")
+            parts[name] = _PARAGRAPH.sub(paragraph, join_soft_hyphens(parts[name].decode("utf-8"))).encode("utf-8")
     for name in [n for n in parts if re.fullmatch(r"word/(header|footer)\d+\.xml", n)]:
         text = parts[name].decode("utf-8")
         style = re.search(r'<w:pStyle w:val="([^"]+)"', text)

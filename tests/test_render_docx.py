@@ -280,3 +280,48 @@ def test_libreoffice_without_our_fonts_installed_renders_it_in_the_embedded_ones
     contents = next(page for page in pages if page.startswith("Мазмұны"))
     assert "Саяси тұтқындар" in contents
     assert pdf_fonts(pdf) == {"PTSans-Regular", "PTSans-Bold", "PTSerif-Regular", "PTSerif-Italic"}
+
+
+UPDATE_MACRO = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" script:language="StarBasic">
+Sub UpdateIndexes(inUrl As String, outUrl As String)
+  Dim hidden(0) As New com.sun.star.beans.PropertyValue
+  hidden(0).Name = &quot;Hidden&quot;
+  hidden(0).Value = True
+  doc = StarDesktop.loadComponentFromURL(inUrl, &quot;_blank&quot;, 0, hidden())
+  For i = 0 To doc.getDocumentIndexes().getCount() - 1
+    doc.getDocumentIndexes().getByIndex(i).update()
+  Next
+  Dim pdf(0) As New com.sun.star.beans.PropertyValue
+  pdf(0).Name = &quot;FilterName&quot;
+  pdf(0).Value = &quot;writer_pdf_Export&quot;
+  doc.storeToURL(outUrl, pdf())
+  doc.close(True)
+End Sub
+</script:module>
+"""
+
+
+def test_libreoffice_update_index_fills_in_page_numbers(sample_build, tmp_path):
+    """The contents is a real TOC field: LibreOffice's Tools > Update > Indexes (run here as a macro) rebuilds
+    it with a page number for every rubric and entry."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (.ci/run installs libreoffice-writer-nogui)")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    profile = f"-env:UserInstallation=file://{tmp_path}/lo"
+    subprocess.run([soffice, "--headless", profile, "--terminate_after_init"], capture_output=True, timeout=180, env=env)
+    module = tmp_path / "lo" / "user" / "basic" / "Standard" / "Module1.xba"
+    if not module.is_file():
+        pytest.skip("LibreOffice did not create a user profile with a Basic library")
+    module.write_text(UPDATE_MACRO, encoding="utf-8")
+    docx, pdf = sample_build / "bulletin-2026-02-ru.docx", tmp_path / "updated.pdf"
+    subprocess.run([soffice, "--headless", profile, f'macro:///Standard.Module1.UpdateIndexes("{docx.as_uri()}",'
+                    f'"{pdf.as_uri()}")'], check=True, capture_output=True, timeout=180, env=env)
+    from pdftext import pdf_pages_text
+    contents = pdf_pages_text(pdf)[1]
+    assert contents.startswith("Содержание")
+    for title, page in (("Прогресс?", 3), ("Политзаключенные", 4), ("Право на свободу мирных собраний", 7),
+                        ("Акимат отказал жителям в согласовании пикета в защиту городского парка", 7)):
+        assert re.search(re.escape(title) + rf"\.+ ?{page}\b", contents), title

@@ -45,6 +45,10 @@ def _header(level: int, ident: str, text: str) -> dict:
     return {"t": "Header", "c": [level, [ident, [], []], inlines(text)]}
 
 
+def _link(entry) -> dict:
+    return {"t": "Link", "c": [["", [], []], [{"t": "Str", "c": entry.source_text}], [entry.source, ""]]}
+
+
 def embed_images(blocks: list, assets: list) -> list:
     """Asset placeholders -> data: URIs, which pandoc embeds without reading any file (it runs sandboxed)."""
     text = json.dumps(blocks, ensure_ascii=False)
@@ -75,8 +79,7 @@ def build_document(view: View) -> dict:
                 body = hyphenate_blocks(shift_headings(entry.body.blocks, 3), entry.lang)  # Word knows no Kazakh
                 part.extend(embed_images(body, entry.body.assets))
             if entry.source:
-                link = {"t": "Link", "c": [["", [], []], [{"t": "Str", "c": entry.source_text}], [entry.source, ""]]}
-                part.append(_styled(SOURCE_STYLE, inlines(_("Source:")) + [{"t": "Space"}, link],
+                part.append(_styled(SOURCE_STYLE, inlines(_("Source:")) + [{"t": "Space"}, _link(entry)],
                                     LANGUAGE_TAGS[view.lang]))
             if entry.foreign:
                 part = [{"t": "Div", "c": [["", [], [["lang", LANGUAGE_TAGS[entry.lang]]]], part]}]
@@ -86,9 +89,12 @@ def build_document(view: View) -> dict:
         blocks.append({"t": "Para", "c": inlines(_("These items are available only in the original language:"))})
         items = []
         for entry in view.untranslated:
-            text = entry.title + (f" — {entry.date_text}" if entry.date_text else "")
-            items.append([{"t": "Plain", "c": [{"t": "Span", "c": [["", [], [["lang", LANGUAGE_TAGS[entry.lang]]]],
-                                                                  inlines(text)]}]}])
+            text = [{"t": "Span", "c": [["", [], [["lang", LANGUAGE_TAGS[entry.lang]]]], inlines(entry.title)]}]
+            if entry.date_text:
+                text += [{"t": "Space"}] + inlines(f"— {entry.date_text}")
+            if entry.source:  # as the PDF's list: where to read it meanwhile
+                text += [{"t": "Space"}, {"t": "Str", "c": "("}, _link(entry), {"t": "Str", "c": ")"}]
+            items.append([{"t": "Plain", "c": text}])
         blocks.append({"t": "BulletList", "c": items})
     meta = {
         "title": _meta_text(view.publication),

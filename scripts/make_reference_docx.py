@@ -113,6 +113,9 @@ def table_style(doc) -> None:
                     for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
     set_child(table.find(qn("w:tblPr")), f'<w:tblBorders {nsdecls("w")}>{rules}</w:tblBorders>', after="w:tblInd")
     set_child(table, f'<w:rPr {nsdecls("w")}><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr>', after="w:qFormat")
+    margins = "".join(f'<w:{side} w:w="{width}" w:type="dxa"/>' for side, width in
+                      (("top", 28), ("left", 85), ("bottom", 28), ("right", 85)))  # the PDF's 0.5 mm / 1.5 mm
+    set_child(table.find(qn("w:tblPr")), f'<w:tblCellMar {nsdecls("w")}>{margins}</w:tblCellMar>')
 
 
 def main(out: Path) -> None:

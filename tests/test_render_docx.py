@@ -156,9 +156,9 @@ def test_a_subset_is_the_same_bytes_on_another_day():
     from bulletin.render.docx_fonts import font_key, subset_font
 
     chars = frozenset("Қазақстан 2026")
-    first = subset_font.__wrapped__(REPO / "fonts" / "PT_Sans-Bold.ttf", chars)
+    first = subset_font.__wrapped__(REPO / "fonts" / "PT_Sans-Bold.ttf", 0, chars)
     time.sleep(1.1)  # fontTools would otherwise stamp the current second into the head table
-    again = subset_font.__wrapped__(REPO / "fonts" / "PT_Sans-Bold.ttf", chars)
+    again = subset_font.__wrapped__(REPO / "fonts" / "PT_Sans-Bold.ttf", 0, chars)
     assert first == again and font_key(first) == font_key(again)
     assert re.fullmatch(r"\{[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}\}", font_key(first))
     assert obfuscate(obfuscate(first, font_key(first)), font_key(first)) == first != obfuscate(first, font_key(first))
@@ -311,7 +311,8 @@ def test_libreoffice_update_index_fills_in_page_numbers(sample_build, tmp_path):
         pytest.skip("LibreOffice is not installed (.ci/run installs libreoffice-writer-nogui)")
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     profile = f"-env:UserInstallation=file://{tmp_path}/lo"
-    subprocess.run([soffice, "--headless", profile, "--terminate_after_init"], capture_output=True, timeout=180, env=env)
+    subprocess.run([soffice, "--headless", profile, "--terminate_after_init"], capture_output=True, timeout=180,
+                   env=env)
     module = tmp_path / "lo" / "user" / "basic" / "Standard" / "Module1.xba"
     if not module.is_file():
         pytest.skip("LibreOffice did not create a user profile with a Basic library")

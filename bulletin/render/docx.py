@@ -201,7 +201,8 @@ def arrange_cover(document: str) -> str:
     author = re.search(r'<w:p>\s*<w:pPr>\s*<w:pStyle w:val="Author" />.*?</w:p>\s*', document, re.S)
     if author:
         document = document.replace(author[0], "", 1)
-        document = re.sub(r'(<w:p>\s*<w:pPr>\s*<w:pStyle w:val="Title" />)', lambda m: author[0] + m[1], document, count=1)
+        document = re.sub(r'(<w:p>\s*<w:pPr>\s*<w:pStyle w:val="Title" />)', lambda m: author[0] + m[1], document,
+                          count=1)
     toc = document.find("<w:sdt>")
     cover_end = document.rfind("</w:pPr>", 0, toc)
     if not final or toc < 0 or cover_end < 0:
@@ -220,7 +221,8 @@ _RUN = re.compile(r'<w:r>(?:<w:rPr>(?P<rpr>(?:(?!</w:rPr>).)*)</w:rPr>)?'
                   r'<w:t xml:space="preserve">(?P<text>[^<]*)</w:t></w:r>', re.S)
 
 
-_HYPHEN_RUN = re.compile(r'<w:r>(?P<rpr><w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t xml:space="preserve">(?P<left>[^<]*)</w:t></w:r>'
+_HYPHEN_RUN = re.compile(r'<w:r>(?P<rpr><w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?'
+                         r'<w:t xml:space="preserve">(?P<left>[^<]*)</w:t></w:r>'
                          r'<w:r><w:softHyphen ?/></w:r><w:r>(?P<rpr2><w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?'
                          r'<w:t xml:space="preserve">', re.S)
 

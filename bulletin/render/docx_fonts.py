@@ -27,24 +27,35 @@ class Face:
     bold: bool
     italic: bool
     path: Path
+    stamp: int  # modification time: part of every cache key, so an edited font is read again
+
+
+def font_faces(folder: Path) -> dict[tuple[str, bool, bool], Face]:
+    """Every face in the folder by (family, bold, italic), as the font's own name table and style bits say;
+    read again when a file changes (``bulletin serve`` keeps running while fonts are added)."""
+    return _read_faces(tuple((path, path.stat().st_mtime_ns) for path in sorted(folder.glob("*.ttf"))))
 
 
 @functools.lru_cache(maxsize=4)
-def font_faces(folder: Path) -> dict[tuple[str, bool, bool], Face]:
-    """Every face in the folder by (family, bold, italic), as the font's own name table and style bits say."""
+def _read_faces(files: tuple[tuple[Path, int], ...]) -> dict[tuple[str, bool, bool], Face]:
     from fontTools.ttLib import TTFont
 
     faces = {}
-    for path in sorted(folder.glob("*.ttf")):
+    for path, stamp in files:
         with TTFont(path, lazy=True) as font:
             family = font["name"].getBestFamilyName()
             style = font["head"].macStyle
-        faces.setdefault((family, bool(style & 1), bool(style & 2)), Face(family, bool(style & 1), bool(style & 2), path))
+        bold, italic = bool(style & 1), bool(style & 2)
+        faces.setdefault((family, bold, italic), Face(family, bold, italic, path, stamp))
     return faces
 
 
+def face_cmap(face: Face) -> frozenset[int]:
+    return _read_cmap(face.path, face.stamp)
+
+
 @functools.lru_cache(maxsize=32)
-def face_cmap(path: Path) -> frozenset[int]:
+def _read_cmap(path: Path, stamp: int) -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
     with TTFont(path, lazy=True) as font:
@@ -64,7 +75,7 @@ def fallback_family(folder: Path, family: str, char: str) -> str | None:
                       key=lambda name: (genre not in name.split(), len(name), name))
     for name in families:
         face = find_face(folder, name, False, False)
-        if name != family and face and ord(char) in face_cmap(face.path):
+        if name != family and face and ord(char) in face_cmap(face):
             return name
     return None
 
@@ -74,7 +85,7 @@ def split_uncovered(folder: Path, family: str, text: str) -> list[tuple[str | No
     face = find_face(folder, family, False, False)
     if face is None:
         return [(None, text)]
-    cmap = face_cmap(face.path)
+    cmap = face_cmap(face)
     pieces: list[tuple[str | None, str]] = []
     for char in text:
         name = None if ord(char) in cmap or char in "\u00ad\u200b" else fallback_family(folder, family, char)
@@ -139,7 +150,7 @@ def embedding_refusal(fs_type: int) -> str | None:
 
 
 @functools.lru_cache(maxsize=64)
-def subset_font(path: Path, chars: frozenset[str]) -> bytes:
+def subset_font(path: Path, stamp: int, chars: frozenset[str]) -> bytes:
     """The font cut down to ``chars``, without hinting (screens rarely use it; it is half the size)."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
@@ -198,7 +209,7 @@ def embed_fonts(parts: dict[str, bytes], usage: dict[tuple[str, bool, bool], set
         if refusal:
             refused.append((face, refusal))
             continue
-        data = subset_font(face.path, frozenset(chars | ALWAYS))
+        data = subset_font(face.path, face.stamp, frozenset(chars | ALWAYS))
         key, rid = font_key(data), f"rIdFont{index}"
         parts[f"word/fonts/font{index}.odttf"] = obfuscate(data, key)
         rels.append(f'<Relationship Id="{rid}" Type="{FONT_RELATIONSHIP}" Target="fonts/font{index}.odttf"/>')
@@ -218,7 +229,8 @@ def embed_fonts(parts: dict[str, bytes], usage: dict[tuple[str, bool, bool], set
         + "</Relationships>").encode("utf-8")
     types = parts["[Content_Types].xml"].decode("utf-8")
     if 'Extension="odttf"' not in types:
-        types = types.replace("<Default ", f'<Default Extension="odttf" ContentType="{FONT_CONTENT_TYPE}" /><Default ', 1)
+        odttf = f'<Default Extension="odttf" ContentType="{FONT_CONTENT_TYPE}" />'
+        types = types.replace("<Default ", odttf + "<Default ", 1)
     parts["[Content_Types].xml"] = types.encode("utf-8")
     settings = parts["word/settings.xml"].decode("utf-8")
     if "<w:embedTrueTypeFonts" not in settings:

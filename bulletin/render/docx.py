@@ -12,7 +12,7 @@ import zipfile
 from ..locale import LANGUAGE_TAGS
 from ..markdown import ASSET_SCHEME, hyphenate_blocks, run_pandoc, shift_headings
 from . import View, find_layout, fonts_dir
-from .docx_fonts import StyleFaces, embed_fonts, split_uncovered
+from .docx_fonts import StyleFaces, embed_fonts, font_faces, split_uncovered
 
 API_VERSION = [1, 23, 1]
 META_STYLE = "Entry Meta"
@@ -256,7 +256,7 @@ def _with_font(rpr: str, family: str) -> str:
 def mark_runs(parts: dict[str, bytes], lang: str, folder) -> dict[tuple[str, bool, bool], set[str]]:
     """Every text run gets its language, Word's soft hyphens, and a fallback font for characters its own
     font lacks (₸ is not in PT Serif). Returns the characters each face (family, bold, italic) shows."""
-    faces = StyleFaces(parts["word/styles.xml"].decode("utf-8"))
+    faces, fonts = StyleFaces(parts["word/styles.xml"].decode("utf-8")), font_faces(folder)
     usage: dict[tuple[str, bool, bool], set[str]] = {}
     rubrics: set[str] = set()
 
@@ -271,7 +271,7 @@ def mark_runs(parts: dict[str, bytes], lang: str, folder) -> dict[tuple[str, boo
             if style == "Heading1":
                 rubrics.update(text)
             out = []
-            for fallback, piece in split_uncovered(folder, family, text):
+            for fallback, piece in split_uncovered(fonts, family, text):
                 usage.setdefault((fallback or family, bold, italic), set()).update(faces.face(style, rpr, piece)[1])
                 out.append(f"<w:r><w:rPr>{_with_font(rpr, fallback) if fallback else rpr}</w:rPr>"
                            f"{_text_elements(piece)}</w:r>")

@@ -62,33 +62,37 @@ def _read_cmap(path: Path, stamp: int) -> frozenset[int]:
         return frozenset(font.getBestCmap() or {})
 
 
-def find_face(folder: Path, family: str, bold: bool, italic: bool) -> Face | None:
+Faces = dict[tuple[str, bool, bool], Face]
+
+
+def find_face(faces: Faces, family: str, bold: bool, italic: bool) -> Face | None:
     """The face a run asks for, or the family's regular one (Word then emboldens or slants it)."""
-    faces = font_faces(folder)
     return faces.get((family, bold, italic)) or faces.get((family, False, False))
 
 
-def fallback_family(folder: Path, family: str, char: str) -> str | None:
+def fallback_family(faces: Faces, family: str, char: str) -> str | None:
     """A family of the folder that has ``char``: the same genre first (Noto Sans for a sans text), then any."""
     genre = "Sans" if "Sans" in family.split() else "Serif"
-    families = sorted({f.family for f in font_faces(folder).values()},
+    families = sorted({f.family for f in faces.values()},
                       key=lambda name: (genre not in name.split(), len(name), name))
     for name in families:
-        face = find_face(folder, name, False, False)
+        face = find_face(faces, name, False, False)
         if name != family and face and ord(char) in face_cmap(face):
             return name
     return None
 
 
-def split_uncovered(folder: Path, family: str, text: str) -> list[tuple[str | None, str]]:
+def split_uncovered(faces: Faces, family: str, text: str) -> list[tuple[str | None, str]]:
     """``text`` in pieces: (None, piece) for what ``family`` shows, (fallback family, piece) for the rest."""
-    face = find_face(folder, family, False, False)
+    face = find_face(faces, family, False, False)
     if face is None:
         return [(None, text)]
     cmap = face_cmap(face)
+    if all(ord(char) in cmap for char in text):
+        return [(None, text)]
     pieces: list[tuple[str | None, str]] = []
     for char in text:
-        name = None if ord(char) in cmap or char in "\u00ad\u200b" else fallback_family(folder, family, char)
+        name = None if ord(char) in cmap or char in "\u00ad\u200b" else fallback_family(faces, family, char)
         if pieces and pieces[-1][0] == name:
             pieces[-1] = (name, pieces[-1][1] + char)
         else:
@@ -198,8 +202,9 @@ def embed_fonts(parts: dict[str, bytes], usage: dict[tuple[str, bool, bool], set
     from fontTools.ttLib import TTFont
 
     chosen: dict[Face, set[str]] = {}
+    faces = font_faces(folder)
     for (family, bold, italic), chars in sorted(usage.items()):
-        face = find_face(folder, family, bold, italic)
+        face = find_face(faces, family, bold, italic)
         if face is not None:
             chosen.setdefault(face, set()).update(chars)
     refused, entries, rels = [], {}, []

@@ -115,9 +115,8 @@ def render_docx(view: View, timeout: int, problems=None) -> bytes:
     document = build_document(view)
     data = run_pandoc(["-f", "json", "-t", "docx", "--toc", "--toc-depth=2",
                        f"--reference-doc={reference}", "-o", "-"], json.dumps(document).encode("utf-8"), timeout)
-    parts = finish_docx(data, view)
-    for face, reason in embed_fonts(parts, mark_runs(parts, LANGUAGE_TAGS[view.lang], fonts_dir(view.config)),
-                                    fonts_dir(view.config)):
+    parts, folder = finish_docx(data, view), fonts_dir(view.config)
+    for face, reason in embed_fonts(parts, mark_runs(parts, LANGUAGE_TAGS[view.lang], folder), folder):
         if problems is not None:
             problems.warning(face.path, 0, f"{face.family} is not embedded in the DOCX: {reason}")
     return write_parts(parts)
@@ -128,8 +127,8 @@ def _xml_text(text: str) -> str:
 
 
 def _toc_paragraphs(view: View, instruction: str) -> str:
-    """A filled-in contents field: readers see it at once (LibreOffice never updates fields);
-    Word's F9 still rebuilds it with page numbers."""
+    """A filled-in contents field: readers see it at once (neither Word nor LibreOffice updates it on opening);
+    Word's Update Table (F9) and LibreOffice's Update Index rebuild it with page numbers."""
     rows = []
     for section in view.sections:
         rows.append((1, section.anchor, section.title))

@@ -143,7 +143,7 @@ def render_outputs(month: Month, langs: list[str], formats: list[str], out_dir: 
                 elif fmt == "pdf":
                     outputs[base.with_suffix(".pdf")] = render_pdf(view, config.timeouts["pdf"], pdf_variant)
                 elif fmt == "docx":
-                    outputs[base.with_suffix(".docx")] = render_docx(view, config.timeouts["pandoc"])
+                    outputs[base.with_suffix(".docx")] = render_docx(view, config.timeouts["pandoc"], problems)
             except PdfError as exc:  # located at the entry being laid out, when the renderer knew it
                 where = (config.root / exc.entry, 1) if exc.entry else (config.content_dir / month.month, 0)
                 problems.error(*where, f"{lang} {fmt}: {exc}" + (" (while laying out this entry)" if exc.entry else ""))

@@ -10,13 +10,15 @@ import re
 import zipfile
 
 from ..locale import LANGUAGE_TAGS
-from ..markdown import ASSET_REF, run_pandoc, shift_headings
-from . import View, find_layout
+from ..markdown import ASSET_REF, hyphenate_blocks, run_pandoc, shift_headings
+from . import View, find_layout, fonts_dir
+from .docx_fonts import StyleFaces, embed_fonts, font_faces, split_uncovered
 
 API_VERSION = [1, 23, 1]
 META_STYLE = "Entry Meta"
 SOURCE_STYLE = "Entry Source"
 NOTE_STYLE = "Entry Note"
+COVER_DROP = 4535  # twentieths of a point: 80 mm
 
 
 def inlines(text: str) -> list:
@@ -41,6 +43,10 @@ def _styled(style: str, content: list, lang: str | None = None) -> dict:
 
 def _header(level: int, ident: str, text: str) -> dict:
     return {"t": "Header", "c": [level, [ident, [], []], inlines(text)]}
+
+
+def _link(entry) -> dict:
+    return {"t": "Link", "c": [["", [], []], [{"t": "Str", "c": entry.source_text}], [entry.source, ""]]}
 
 
 def embed_images(blocks: list, assets: list) -> list:
@@ -70,10 +76,10 @@ def build_document(view: View) -> dict:
                 part.append(_styled(NOTE_STYLE, inlines(_("Not yet translated: shown in the original language.")),
                                     LANGUAGE_TAGS[view.lang]))
             if entry.body is not None:
-                part.extend(embed_images(shift_headings(entry.body.blocks, 3), entry.body.assets))
+                body = hyphenate_blocks(shift_headings(entry.body.blocks, 3), entry.lang)  # Word knows no Kazakh
+                part.extend(embed_images(body, entry.body.assets))
             if entry.source:
-                link = {"t": "Link", "c": [["", [], []], [{"t": "Str", "c": entry.source_text}], [entry.source, ""]]}
-                part.append(_styled(SOURCE_STYLE, inlines(_("Source:")) + [{"t": "Space"}, link],
+                part.append(_styled(SOURCE_STYLE, inlines(_("Source:")) + [{"t": "Space"}, _link(entry)],
                                     LANGUAGE_TAGS[view.lang]))
             if entry.foreign:
                 part = [{"t": "Div", "c": [["", [], [["lang", LANGUAGE_TAGS[entry.lang]]]], part]}]
@@ -83,9 +89,12 @@ def build_document(view: View) -> dict:
         blocks.append({"t": "Para", "c": inlines(_("These items are available only in the original language:"))})
         items = []
         for entry in view.untranslated:
-            text = entry.title + (f"\u00a0— {entry.date_text}" if entry.date_text else "")  # the dash stays on the line
-            items.append([{"t": "Plain", "c": [{"t": "Span", "c": [["", [], [["lang", LANGUAGE_TAGS[entry.lang]]]],
-                                                                  inlines(text)]}]}])
+            text = [{"t": "Span", "c": [["", [], [["lang", LANGUAGE_TAGS[entry.lang]]]], inlines(entry.title)]}]
+            if entry.date_text:
+                text += inlines(f"\u00a0— {entry.date_text}")
+            if entry.source:  # as the PDF's list: where to read it meanwhile
+                text += [{"t": "Space"}, {"t": "Str", "c": "("}, _link(entry), {"t": "Str", "c": ")"}]
+            items.append([{"t": "Plain", "c": text}])
         blocks.append({"t": "BulletList", "c": items})
     meta = {
         "title": _meta_text(view.publication),
@@ -93,18 +102,24 @@ def build_document(view: View) -> dict:
         "lang": {"t": "MetaString", "c": LANGUAGE_TAGS[view.lang]},
         "toc-title": _meta_text(_("Contents")),
         "description": _meta_text(view.count_text),
+        "date": _meta_text(view.count_text),  # the cover's last line, as in the PDF
     }
     if view.publisher:
         meta["author"] = {"t": "MetaList", "c": [_meta_text(view.publisher)]}
     return {"pandoc-api-version": API_VERSION, "meta": meta, "blocks": blocks}
 
 
-def render_docx(view: View, timeout: int) -> bytes:
+def render_docx(view: View, timeout: int, problems=None) -> bytes:
+    """``problems``, when given, is told about fonts whose licence keeps them out of the file."""
     reference = find_layout(view.config, "reference.docx")
     document = build_document(view)
     data = run_pandoc(["-f", "json", "-t", "docx", "--toc", "--toc-depth=2",
                        f"--reference-doc={reference}", "-o", "-"], json.dumps(document).encode("utf-8"), timeout)
-    return finish_docx(data, view)
+    parts, folder = finish_docx(data, view), fonts_dir(view.config)
+    for face, reason in embed_fonts(parts, mark_runs(parts, LANGUAGE_TAGS[view.lang], folder), folder):
+        if problems is not None:
+            problems.warning(face.path, 0, f"{face.family} is not embedded in the DOCX: {reason}")
+    return write_parts(parts)
 
 
 def _xml_text(text: str) -> str:
@@ -112,8 +127,8 @@ def _xml_text(text: str) -> str:
 
 
 def _toc_paragraphs(view: View, instruction: str) -> str:
-    """A filled-in contents field: readers see it at once (LibreOffice never updates fields);
-    Word's F9 still rebuilds it with page numbers."""
+    """A filled-in contents field: readers see it at once (neither Word nor LibreOffice updates it on opening);
+    Word's Update Table (F9) and LibreOffice's Update Index rebuild it with page numbers."""
     rows = []
     for section in view.sections:
         rows.append((1, section.anchor, section.title))
@@ -139,35 +154,136 @@ _TOC_FIELD = re.compile(r'<w:p><w:r><w:fldChar w:fldCharType="begin" w:dirty="tr
                         r'<w:fldChar w:fldCharType="separate" ?/><w:fldChar w:fldCharType="end" ?/></w:r></w:p>')
 
 
-def finish_docx(data: bytes, view: View) -> bytes:
-    """pandoc's DOCX -> the same with a filled contents field, real bullets, dated properties.
-
-    Zip entries keep pandoc's order and a fixed timestamp so SOURCE_DATE_EPOCH builds stay identical.
-    """
+def finish_docx(data: bytes, view: View) -> dict[str, bytes]:
+    """pandoc's DOCX -> its parts with a filled contents field, the PDF's cover, real bullets, dated properties."""
     source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
+    parts: dict[str, bytes] = {}
     stamp = view.created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    for info in source.infolist():
+        content = source.read(info.filename)
+        if info.filename == "word/document.xml":
+            text = content.decode("utf-8")
+            text = _TOC_FIELD.sub(lambda m: _toc_paragraphs(view, html.unescape(m["instr"])), text, count=1)
+            content = arrange_cover(text).encode("utf-8")
+        elif info.filename == "word/numbering.xml":
+            text = content.decode("utf-8")
+            # pandoc's bullets are Symbol-font private-use glyphs: tofu wherever Symbol is missing.
+            text = text.replace('w:val="\uf0b7"', 'w:val="•"').replace('<w:lvlText w:val="o" />',
+                                                                     '<w:lvlText w:val="–" />')
+            text = re.sub(r'<w:rFonts w:ascii="(Symbol|Courier New|Wingdings)"[^>]*/>', "", text)
+            content = text.encode("utf-8")
+        elif info.filename == "docProps/core.xml":
+            text = content.decode("utf-8")
+            text = re.sub(r'(<dcterms:(created|modified) xsi:type="dcterms:W3CDTF">)[^<]*', rf"\g<1>{stamp}", text)
+            text = text.replace("\u00a0", " ")  # properties are searched and shown in file managers
+            content = text.encode("utf-8")
+        parts[info.filename] = content
+    return parts
+
+
+def write_parts(parts: dict[str, bytes]) -> bytes:
+    """Zip entries in pandoc's order, new ones last, with a fixed timestamp: the same parts give the same bytes."""
+    out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "word/document.xml":
-                text = content.decode("utf-8")
-                text = _TOC_FIELD.sub(lambda m: _toc_paragraphs(view, html.unescape(m["instr"])), text, count=1)
-                content = text.encode("utf-8")
-            elif info.filename == "word/numbering.xml":
-                text = content.decode("utf-8")
-                # pandoc's bullets are Symbol-font private-use glyphs: tofu wherever Symbol is missing.
-                text = text.replace('w:val="\uf0b7"', 'w:val="•"').replace('<w:lvlText w:val="o" />',
-                                                                         '<w:lvlText w:val="–" />')
-                text = re.sub(r'<w:rFonts w:ascii="(Symbol|Courier New|Wingdings)"[^>]*/>', "", text)
-                content = text.encode("utf-8")
-            elif info.filename == "docProps/core.xml":
-                text = content.decode("utf-8")
-                text = re.sub(r'(<dcterms:(created|modified) xsi:type="dcterms:W3CDTF">)[^<]*', rf"\g<1>{stamp}", text)
-                text = text.replace("\u00a0", " ")  # properties are searched and shown in file managers
-                content = text.encode("utf-8")
-            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+        for name, content in parts.items():
+            entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = info.external_attr
+            entry.external_attr = 0o644 << 16
             target.writestr(entry, content)
     return out.getvalue()
+
+
+def arrange_cover(document: str) -> str:
+    """pandoc's title block -> the PDF's cover: the publisher first, a third down a page of its own without
+    header or footer; then the contents in a section with page numbers but no running rubric."""
+    final = document[document.rfind("<w:sectPr>"):document.rfind("</w:sectPr>") + len("</w:sectPr>")]
+    author = re.search(r'<w:p>\s*<w:pPr>\s*<w:pStyle w:val="Author" />.*?</w:p>\s*', document, re.S)
+    if author:
+        document = document.replace(author[0], "", 1)
+        document = re.sub(r'(<w:p>\s*<w:pPr>\s*<w:pStyle w:val="Title" />)', lambda m: author[0] + m[1], document,
+                          count=1)
+    toc = document.find("<w:sdt>")
+    cover_end = document.rfind("</w:pPr>", 0, toc)
+    if not final or toc < 0 or cover_end < 0:
+        return document
+    cover = re.sub(r"<w:(header|footer)Reference [^>]*/>\s*", "", final)
+    end = document.find("</w:sdt>", toc) + len("</w:sdt>")
+    contents = re.sub(r"<w:headerReference [^>]*/>\s*", "", final)
+    document = document[:end] + f"<w:p><w:pPr>{contents}</w:pPr></w:p>" + document[end:]
+    document = document[:cover_end] + cover + document[cover_end:]
+    # Space above rather than w:vAlign, which LibreOffice ignores: the PDF's cover block starts 80 mm down.
+    return re.sub(r'(<w:pStyle w:val="[^"]+" />)', rf'\1<w:spacing w:before="{COVER_DROP}" />', document, count=1)
+
+
+_PARAGRAPH = re.compile(r"<w:p>.*?</w:p>", re.S)
+_RUN = re.compile(r'<w:r>(?:<w:rPr>(?P<rpr>(?:(?!</w:rPr>).)*)</w:rPr>)?'
+                  r'<w:t xml:space="preserve">(?P<text>[^<]*)</w:t></w:r>', re.S)
+
+
+_HYPHEN_RUN = re.compile(r'<w:r>(?P<rpr><w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?'
+                         r'<w:t xml:space="preserve">(?P<left>[^<]*)</w:t></w:r>'
+                         r'<w:r><w:softHyphen ?/></w:r><w:r>(?P<rpr2><w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?'
+                         r'<w:t xml:space="preserve">', re.S)
+
+
+def join_soft_hyphens(xml: str) -> str:
+    """pandoc cuts a word at each soft hyphen into runs of its own: join them back, so the word is one run."""
+    def join(match: re.Match) -> str:
+        if match["rpr"] != match["rpr2"]:
+            return match[0]
+        return f'<w:r>{match["rpr"] or ""}<w:t xml:space="preserve">{match["left"]}\u00ad'
+    while True:
+        joined = _HYPHEN_RUN.sub(join, xml)
+        if joined == xml:
+            return xml
+        xml = joined
+
+
+def _text_elements(text: str) -> str:
+    """Soft hyphens as Word's own optional-hyphen element, which Word and LibreOffice both honour."""
+    return "<w:softHyphen/>".join(f'<w:t xml:space="preserve">{_xml_text(piece)}</w:t>' if piece else ""
+                                  for piece in text.split("\u00ad"))
+
+
+def _with_font(rpr: str, family: str) -> str:
+    fonts = f'<w:rFonts w:ascii="{family}" w:hAnsi="{family}" w:cs="{family}" w:eastAsia="{family}" />'
+    rpr = re.sub(r"<w:rFonts [^>]*/>", "", rpr)
+    style = re.match(r'<w:rStyle [^>]*/>', rpr)
+    return rpr[:style.end()] + fonts + rpr[style.end():] if style else fonts + rpr
+
+
+def mark_runs(parts: dict[str, bytes], lang: str, folder) -> dict[tuple[str, bool, bool], set[str]]:
+    """Every text run gets its language, Word's soft hyphens, and a fallback font for characters its own
+    font lacks (₸ is not in PT Serif). Returns the characters each face (family, bold, italic) shows."""
+    faces, fonts = StyleFaces(parts["word/styles.xml"].decode("utf-8")), font_faces(folder)
+    usage: dict[tuple[str, bool, bool], set[str]] = {}
+    rubrics: set[str] = set()
+
+    def paragraph(match: re.Match) -> str:
+        style = re.search(r'<w:pStyle w:val="([^"]+)"', match[0])
+        style = style[1] if style else None
+
+        def run(match: re.Match) -> str:
+            rpr, text = match["rpr"] or "", html.unescape(match["text"])
+            rpr += "" if "<w:lang " in rpr else f'<w:lang w:val="{lang}" />'
+            (family, bold, italic), _ = faces.face(style, rpr)
+            if style == "Heading1":
+                rubrics.update(text)
+            out = []
+            for fallback, piece in split_uncovered(fonts, family, text):
+                usage.setdefault((fallback or family, bold, italic), set()).update(faces.face(style, rpr, piece)[1])
+                out.append(f"<w:r><w:rPr>{_with_font(rpr, fallback) if fallback else rpr}</w:rPr>"
+                           f"{_text_elements(piece)}</w:r>")
+            return "".join(out)
+        return _RUN.sub(run, match[0])
+
+    for name in ("word/document.xml", "word/footnotes.xml"):
+        if name in parts:
+            parts[name] = _PARAGRAPH.sub(paragraph, join_soft_hyphens(parts[name].decode("utf-8"))).encode("utf-8")
+    for name in [n for n in parts if re.fullmatch(r"word/(header|footer)\d+\.xml", n)]:
+        text = parts[name].decode("utf-8")
+        style = re.search(r'<w:pStyle w:val="([^"]+)"', text)
+        face = usage.setdefault(faces.face(style[1] if style else None, "")[0], set())
+        if "STYLEREF" in text:
+            face.update(rubrics)  # the running header shows each rubric's title
+    return usage

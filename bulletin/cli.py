@@ -427,6 +427,39 @@ def _diff(project: Path, given: Path) -> None:
 
 @cli.command()
 @PROJECT
+def catalogs(project):
+    """Extract the interface strings (babel.cfg) into layouts/locales/bulletin.pot, merge them into every
+    language's .po (new: untranslated, changed: fuzzy) and list what each language still lacks."""
+    from .catalogs import update_catalogs
+    from .config import load_config
+
+    problems = Problems(project.resolve())
+    config = load_config(project, problems)
+    if problems.errors:
+        fail(problems)
+    report = update_catalogs(config.root, list(config.languages))
+    if report.problems.errors and not report.languages:
+        fail(report.problems)
+    def where(path: Path) -> str:
+        return path.relative_to(config.root).as_posix()
+
+    for path in report.written:
+        click.echo(f"{where(path)}: updated")
+    if not report.written:
+        click.echo(f"catalogs unchanged ({len(report.unchanged)} files)")
+    for lang in report.languages:
+        lacking = [f"{len(lang.untranslated)} untranslated"] * bool(lang.untranslated) + \
+            [f"{len(lang.fuzzy)} fuzzy"] * bool(lang.fuzzy)
+        click.echo(f"{lang.lang}: {lang.total} strings, {', '.join(lacking) or 'all translated'}")
+        for kind, items in (("untranslated", lang.untranslated), ("fuzzy", lang.fuzzy)):
+            for line, msgid in items:
+                click.echo(f"  {where(lang.path)}:{line}: {kind}: {msgid!r}")
+    print_problems(report.problems)
+    sys.exit(1 if report.problems.errors else 0)
+
+
+@cli.command()
+@PROJECT
 def schema(project):
     """Print a JSON Schema of entry front matter (rubric keys of this project included)."""
     import json

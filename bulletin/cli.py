@@ -413,8 +413,9 @@ def _diff(project: Path, given: Path) -> None:
         click.echo(f"{why}; the current source follows.\n\n{source.title}\n\n{source.body}")
         sys.exit(2)
     if not diff.changed:
-        click.echo(f"no difference: the title and body of {where} are as they were at source_hash "
-                   f"{translation.source_hash}")
+        spacing = translation.source_hash != source.content_hash
+        click.echo(f"no difference: the words of the title and body of {where} are as they were at source_hash "
+                   f"{translation.source_hash}" + (" (only spacing or line breaks changed)" if spacing else ""))
         sys.exit(1)
     colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     click.echo(f"{where} since source_hash {translation.source_hash} ({diff.origin}):")

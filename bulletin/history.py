@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from .collection import STALE
 from .content import Entry, hash_content, split_front_matter
 from .problems import Problems
 
@@ -254,7 +255,7 @@ def count_changes(families: dict, statuses: dict[str, dict[str, str]], root: Pat
     counts: dict[str, dict[str, int | None]] = {}
     for slug, row in statuses.items():
         for lang, status in row.items():
-            if status == "stale":
+            if status == STALE:
                 family = families[slug]
                 diff = source_diff(root, family.source, family.translations[lang])
                 counts.setdefault(slug, {})[lang] = diff.changed if diff else None

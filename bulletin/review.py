@@ -8,15 +8,13 @@ from pathlib import Path
 
 import jinja2
 from babel import Locale
+from markupsafe import Markup
 
-from .collection import MISSING, STALE, Family, sort_key, Item
+from .collection import MISSING, STALE, Family, Item, sort_key
 from .config import Config
 from .history import ADDED, REMOVED, SAME, Paragraph, source_diff, split_paragraphs
 from .locale import Messages
 from .render import find_layout
-
-ORDER = {STALE: 0, "unverified": 1, MISSING: 2, "ok": 3}
-
 
 @dataclass
 class Row:
@@ -50,7 +48,7 @@ def align(paragraphs: list[Paragraph], translation: list[str]) -> list[Row]:
     return rows
 
 
-def review_entry(root: Path, family: Family, lang: str, config: Config) -> EntryReview:
+def review_entry(root: Path, family: Family, lang: str) -> EntryReview:
     source, translation = family.source, family.translations.get(lang)
     status = family.status(lang)
     target = translation.rel if translation else source.path.with_name(f"{source.slug}.{lang}.md").relative_to(
@@ -75,7 +73,7 @@ def review_month(config: Config, families: dict[str, Family], lang: str) -> list
     chosen = [f for f in families.values() if f.source is not None and not f.source.draft]
     chosen.sort(key=lambda f: (f.status(lang) != STALE, rubrics.get(f.source.rubric, len(rubrics)),
                                sort_key(Item(f.source, f.source, ""))))
-    return [review_entry(config.root, family, lang, config) for family in chosen]
+    return [review_entry(config.root, family, lang) for family in chosen]
 
 
 def render_review(config: Config, month: str, families: dict[str, Family], lang: str, messages: Messages,
@@ -90,4 +88,4 @@ def render_review(config: Config, month: str, families: dict[str, Family], lang:
     names = {code: Locale.parse(code).get_display_name(ui) for code in (lang, config.default_language)}
     return env.get_template(path.name).render(
         entries=review_month(config, families, lang), month=month, lang=lang, source_lang=config.default_language,
-        ui=ui, names=names, script=jinja2.utils.markupsafe.Markup(script), REMOVED=REMOVED, ADDED=ADDED, SAME=SAME)
+        ui=ui, names=names, script=Markup(script), REMOVED=REMOVED, ADDED=ADDED, SAME=SAME)

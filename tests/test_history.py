@@ -92,7 +92,17 @@ def test_no_difference_exits_1(project):
     root = project({SOURCE: entry(title="Суд", body=OLD), TRANSLATION: translation(hash_content("Суд", OLD))})
     result = run("translations", "--project", root, "--diff", root / TRANSLATION)
     assert result.exit_code == 1
-    assert result.output.startswith("no difference: the title and body of content/2026-02/a.ru.md are as they")
+    assert result.output == ("no difference: the words of the title and body of content/2026-02/a.ru.md are as they "
+                             f"were at source_hash {hash_content('Суд', OLD)}\n")
+
+
+def test_rewrapped_lines_crlf_and_no_break_spaces_are_no_difference(history):
+    """An editor's re-save: Windows line endings, a paragraph re-wrapped, a no-break space typed in."""
+    rewrapped = OLD.replace("о задержании ", "о задержании\n").replace("100 МРП", "100\u00a0МРП")
+    (history / SOURCE).write_bytes(entry(title="Суд над активистом", body=rewrapped).replace("\n", "\r\n").encode())
+    result = run("translations", "--project", history, "--diff", history / TRANSLATION)
+    assert result.exit_code == 1, result.output
+    assert result.output.endswith(f"at source_hash {OLD_HASH} (only spacing or line breaks changed)\n")
 
 
 def test_a_source_is_not_a_translation(project):

@@ -132,3 +132,10 @@ def test_review_page_passes_vnu_and_axe_at_1280(stale, tmp_path):
     result = json.loads(done.stdout)
     assert [v for v in result["violations"] if v["impact"] in ("serious", "critical")] == []
     assert result["overflow"] <= 0
+
+
+def test_stale_without_its_old_version_says_so_and_aligns_by_position(stale):
+    (stale / f".bulletin/sources/{OLD_HASH}.md").unlink()
+    page = page_of(stale)
+    assert "Аударма жасалған нұсқа табылмады: түпнұсқа қазіргі күйінде көрсетілген." in page
+    assert "<ins>" not in page and "абзац өзгерген" not in page

@@ -86,6 +86,7 @@ def render_review(config: Config, month: str, families: dict[str, Family], lang:
     env.install_gettext_callables(messages.gettext, messages.ngettext, newstyle=True)
     ui = messages.lang
     names = {code: Locale.parse(code).get_display_name(ui) for code in (lang, config.default_language)}
+    names = {code: name[:1].upper() + name[1:] for code, name in names.items()}  # ru/kk names are lower case
     return env.get_template(path.name).render(
         entries=review_month(config, families, lang), month=month, lang=lang, source_lang=config.default_language,
         ui=ui, names=names, script=Markup(script), REMOVED=REMOVED, ADDED=ADDED, SAME=SAME)

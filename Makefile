@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: build test check benchmark clean
+.PHONY: build test check catalogs benchmark clean
 
 $(BIN)/bulletin: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ test: $(BIN)/bulletin node_modules/.installed
 
 check: $(BIN)/bulletin
 	$(BIN)/bulletin check --strict
+
+# Interface strings: extract, merge into every language's catalog, list what is untranslated or fuzzy.
+catalogs: $(BIN)/bulletin
+	$(BIN)/bulletin catalogs
 
 benchmark: $(BIN)/bulletin
 	$(BIN)/python benchmarks/run.py

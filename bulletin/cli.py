@@ -316,8 +316,10 @@ def new(rubric, title, date, source, outlet, authors, lang, translation_of, proj
 @click.option("--json", "as_json", is_flag=True, help="Print the statuses as JSON.")
 @click.option("--stamp", "stamp", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Mark a reviewed translation as up to date with its source (repeatable).")
-def translations(month, langs, project, as_json, stamp):
-    """Show which entries are translated (ok / missing / stale / unverified), or --stamp one."""
+@click.option("--diff", "diff", type=click.Path(dir_okay=False, path_type=Path),
+              help="Show what changed in a translation's source since its source_hash (exit 0: changed, 1: not).")
+def translations(month, langs, project, as_json, stamp, diff):
+    """Show which entries are translated (ok / missing / stale / unverified), --stamp one or --diff one."""
     import json
 
     from .build import load_month_content
@@ -330,6 +332,8 @@ def translations(month, langs, project, as_json, stamp):
     if stamp:
         _stamp(project, stamp, stamp_translation)
         return
+    if diff:
+        _diff(project, diff)
     content = load_month_content(project, month, [])
     config = content.config
     if content.problems.errors and not content.entries:
@@ -345,6 +349,9 @@ def translations(month, langs, project, as_json, stamp):
     columns = [config.default_language] + others
     catalogs = {lang: catalog_completeness(layouts_dirs(config), lang) for lang in columns}
     if as_json:
+        from .history import count_changes
+
+        report["changed_paragraphs"] = count_changes(content.families, report["entries"], config.root)
         click.echo(json.dumps({"month": content.month, **report, "catalogs": {
             k: {"translated": v[0], "total": v[1], "untranslated": v[2]} for k, v in catalogs.items()}},
             ensure_ascii=False, indent=2))
@@ -365,33 +372,114 @@ def translations(month, langs, project, as_json, stamp):
     print_problems(Problems(content.problems.root, [p for p in content.problems.items if "translation" in p.message]))
 
 
-def _stamp(project: Path, paths, stamp_translation) -> None:
+def _find_translation(project: Path, given: Path):
+    """(path, month content, family, lang) of a translation FILE, or an error message."""
     from .build import load_month_content
     from .config import load_config
     from .content import ENTRY_RE, month_of
 
     config = load_config(project, Problems(project.resolve()))
-    failed = False
+    path = (given if given.is_absolute() else Path.cwd() / given).resolve()
+    if not path.is_file() and (project / given).is_file():
+        path = (project / given).resolve()
+    match, month = ENTRY_RE.match(path.name), month_of(path, config)
+    if not path.is_file() or not match or month is None:
+        return f"{given}: not an entry file of this project"
+    content = load_month_content(project, month, [])
+    family = content.families.get(match["slug"])
+    if family is None or family.source is None or match["lang"] == content.config.default_language:
+        return f"{given}: not a translation with a source entry"
+    return path, content, family, match["lang"]
+
+
+def _stamp(project: Path, paths, stamp_translation) -> None:
+    from .history import prune_snapshots, referenced_hashes, save_snapshot
+
+    failed, config = False, None
     for given in paths:
-        path = (given if given.is_absolute() else Path.cwd() / given).resolve()
-        if not path.is_file() and (project / given).is_file():
-            path = (project / given).resolve()
-        match, month = ENTRY_RE.match(path.name), month_of(path, config)
-        if not path.is_file() or not match or month is None:
-            click.echo(f"bulletin: error: {given}: not an entry file of this project", err=True)
+        found = _find_translation(project, given)
+        if isinstance(found, str):
+            click.echo(f"bulletin: error: {found}", err=True)
             failed = True
             continue
-        content = load_month_content(project, month, [])
-        family = content.families.get(match["slug"])
-        if family is None or family.source is None or match["lang"] == content.config.default_language:
-            click.echo(f"bulletin: error: {given}: not a translation with a source entry", err=True)
-            failed = True
-            continue
+        path, content, family, _lang = found
+        config = content.config
         changed = stamp_translation(path, family.source.content_hash)
+        save_snapshot(config.root, family.source)
         click.echo(f"{_relative(path)}: {'stamped' if changed else 'already up to date'} "
                    f"(source_hash {family.source.content_hash})")
+    if config is not None:
+        for removed in prune_snapshots(config.root, referenced_hashes(config.root, config)):
+            click.echo(f"{_relative(removed)}: removed (no translation refers to it any more)")
     if failed:
         sys.exit(1)
+
+
+def _diff(project: Path, given: Path) -> None:
+    import os
+
+    from .history import format_diff, source_diff
+
+    found = _find_translation(project, given)
+    if isinstance(found, str):
+        click.echo(f"bulletin: error: {found}", err=True)
+        sys.exit(2)
+    path, content, family, lang = found
+    source, translation = family.source, family.translations[lang]
+    where, stamp = source.rel, f"bulletin translations --stamp {translation.rel}"
+    diff = source_diff(content.config.root, source, translation)
+    if diff is None:
+        why = (f"{translation.rel} has no source_hash, so the version it was made from is unknown"
+               if translation.source_hash is None else
+               f"no version of {where} with source_hash {translation.source_hash} was found (not in the git "
+               f"history, no .bulletin/sources/{translation.source_hash}.md)")
+        click.echo(f"{why}; the current source follows.\n\n{source.title}\n\n{source.body}")
+        sys.exit(2)
+    if not diff.changed:
+        spacing = translation.source_hash != source.content_hash
+        click.echo(f"no difference: the words of the title and body of {where} are as they were at source_hash "
+                   f"{translation.source_hash}" + (" (only spacing or line breaks changed)" if spacing else ""))
+        sys.exit(1)
+    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    click.echo(f"{where} since source_hash {translation.source_hash} ({diff.origin}):")
+    for line in format_diff(diff, colour):
+        click.echo(line, color=colour)
+    click.echo(f"\n{diff.changed} of {1 + len(diff.paragraphs)} paragraphs changed (the title counted as one); "
+               f"after updating {translation.rel}, run: {stamp}")
+    sys.exit(0)
+
+
+@cli.command()
+@PROJECT
+def catalogs(project):
+    """Extract the interface strings (babel.cfg) into layouts/locales/bulletin.pot, merge them into every
+    language's .po (new: untranslated, changed: fuzzy) and list what each language still lacks."""
+    from .catalogs import update_catalogs
+    from .config import load_config
+
+    problems = Problems(project.resolve())
+    config = load_config(project, problems)
+    if problems.errors:
+        fail(problems)
+    report = update_catalogs(config.root, list(config.languages))
+    if report.problems.errors and not report.languages:
+        fail(report.problems)
+    def where(path: Path) -> str:
+        return path.relative_to(config.root).as_posix()
+
+    for path in report.written:
+        click.echo(f"{where(path)}: updated")
+    if not report.written:
+        click.echo(f"catalogs unchanged ({len(report.unchanged)} files)")
+    for lang in report.languages:
+        lacking = [f"{len(lang.untranslated)} untranslated"] * bool(lang.untranslated) + \
+            [f"{len(lang.fuzzy)} fuzzy"] * bool(lang.fuzzy)
+        click.echo(f"{lang.lang}: {lang.total} strings, {', '.join(lacking) or 'all translated'}")
+        for kind, items in (("untranslated", lang.untranslated), ("fuzzy", lang.fuzzy)):
+            for line, msgid in items:
+                click.echo(f"  {where(lang.path)}:{line}: {kind}: {msgid!r}")
+    print_problems(report.problems)
+    sys.exit(1 if report.problems.errors else 0)
 
 
 @cli.command()

@@ -104,7 +104,8 @@ def link_translations(entries: list[Entry], config: Config, problems: Problems) 
             if family.status(entry.lang) == STALE and not source.draft:
                 problems.warning(entry.path, entry.line("source_hash"),
                                  f"stale translation: {source.rel} changed since it was translated "
-                                 f"(review, then run: bulletin translations --stamp {entry.rel})")
+                                 f"(see what changed: bulletin translations --diff {entry.rel}; after review: "
+                                 f"bulletin translations --stamp {entry.rel})")
     return families
 
 

@@ -148,6 +148,9 @@ def new_translation(config: Config, source: Entry, lang: str) -> Path:
                             source_hash=source.content_hash, source_rel=source.rel,
                             path_rel=path.relative_to(config.root).as_posix())
     write_new_file(path, text.rstrip("\n") + "\n")
+    from .history import save_snapshot
+
+    save_snapshot(config.root, source)  # what `translations --diff` compares with once the source changes
     return path
 
 

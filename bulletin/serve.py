@@ -209,6 +209,24 @@ class Preview:
                 page = error_page(failed, messages, _("The PDF could not be made"), _("The HTML preview is unaffected."))
                 return 500, "text/html; charset=utf-8", page.encode("utf-8")
 
+    def review(self, lang: str) -> tuple[int, str, bytes]:
+        """The side-by-side review page of one translation language, read from disk now; it writes nothing."""
+        from .review import render_review
+
+        script = RELOAD_SCRIPT % json.dumps(self.token)  # reloads at the next rebuild, like the preview
+        month = load_month_content(self.root, self.month, [])
+        config = month.config
+        if month.problems.errors or lang not in config.languages or lang == config.default_language:
+            messages = self.messages()
+            if not month.problems.errors:
+                return 404, "text/plain; charset=utf-8", b"not found\n"
+            page = error_page(month.problems, messages, messages.gettext("The bulletin has errors"),
+                              messages.gettext("This page reloads by itself when they are fixed."), script)
+            return 200, "text/html; charset=utf-8", page.encode("utf-8")
+        messages = load_messages(layouts_dirs(config), lang, config.default_language, Problems())
+        page = render_review(config, month.month, month.families, lang, messages, script)
+        return 200, "text/html; charset=utf-8", page.encode("utf-8")
+
     def close(self) -> None:
         with self._changed:
             self.closed = True
@@ -233,6 +251,8 @@ class Handler(BaseHTTPRequestHandler):
             self._events(preview)
         elif path == "/bulletin.pdf":
             self._send(*preview.pdf())
+        elif re.fullmatch(r"/review/[a-z]{2}", path):
+            self._send(*preview.review(path.rsplit("/", 1)[1]))
         else:
             self._send(404, "text/plain; charset=utf-8", b"not found\n")
 

@@ -151,6 +151,9 @@ def test_warnings_box_and_pdf(server):
 def test_only_loopback_names_and_known_paths(server):
     url = server[0]
     assert get(url, "/nothing")[0] == 404
+    status, content_type, body = get(url, "/review/kk")
+    assert status == 200 and "Первый" in body.decode("utf-8") and 'new EventSource("/events")' in body.decode("utf-8")
+    assert get(url, "/review/ru")[0] == 404  # the source language has nothing to review
     assert get(url, "/", host="evil.example")[0] == 403
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import functools
+import hashlib
 import logging
 import multiprocessing
 import os
@@ -120,8 +121,14 @@ def font_configuration(folder: Path, cache: Path):
     """A fontconfig that sees only the committed fonts: no system font can slip in as a fallback."""
     from weasyprint.text.fonts import FontConfiguration
 
-    conf = cache / "fonts.conf"
-    conf.write_text(FONTS_CONF.format(fonts=folder.resolve(), cache=cache), encoding="utf-8")
+    text = FONTS_CONF.format(fonts=folder.resolve(), cache=cache)
+    # One file per configuration, written by rename: renderers running at once (publish, build --lang all)
+    # must never read another's half-written file.
+    conf = cache / f"fonts-{hashlib.sha256(text.encode()).hexdigest()[:12]}.conf"
+    if not conf.is_file():
+        staging = conf.with_name(f".{conf.name}.{os.getpid()}")
+        staging.write_text(text, encoding="utf-8")
+        os.replace(staging, conf)
     previous = os.environ.get("FONTCONFIG_FILE")
     os.environ["FONTCONFIG_FILE"] = str(conf)
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import tempfile
@@ -34,6 +35,16 @@ def find_layout(config: Config, name: str) -> Path:
         if (folder / name).is_file():
             return folder / name
     raise FileNotFoundError(f"layouts/{name} not found")
+
+
+@functools.lru_cache(maxsize=32)
+def read_cmap(path: Path, stamp: int) -> frozenset[int]:
+    """The code points a font file has glyphs for; ``stamp`` (its mtime) keys the cache, so an edited
+    font is read again."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap() or {})
 
 
 def fonts_dir(config: Config) -> Path:

@@ -10,6 +10,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import read_cmap
+
 # ECMA-376 Part 1, §17.8.1: a font part is a TrueType file whose first 32 bytes are XORed with its key.
 FONT_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
 FONT_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/font"
@@ -51,15 +53,7 @@ def _read_faces(files: tuple[tuple[Path, int], ...]) -> dict[tuple[str, bool, bo
 
 
 def face_cmap(face: Face) -> frozenset[int]:
-    return _read_cmap(face.path, face.stamp)
-
-
-@functools.lru_cache(maxsize=32)
-def _read_cmap(path: Path, stamp: int) -> frozenset[int]:
-    from fontTools.ttLib import TTFont
-
-    with TTFont(path, lazy=True) as font:
-        return frozenset(font.getBestCmap() or {})
+    return read_cmap(face.path, face.stamp)
 
 
 Faces = dict[tuple[str, bool, bool], Face]

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..config import Config
 from ..processes import die_with_parent
-from . import DEFAULT_FONTS, DEFAULT_LAYOUTS, View, fonts_dir
+from . import DEFAULT_FONTS, DEFAULT_LAYOUTS, View, fonts_dir, read_cmap
 from .html import render_html
 from ..epoch import ENV as SOURCE_DATE_EPOCH
 from ..locale import LANGUAGE_TAGS
@@ -42,13 +42,7 @@ class PdfError(Exception):
 @functools.lru_cache(maxsize=4)
 def font_coverage(folder: Path) -> frozenset[int]:
     """Every code point some font in the folder has a glyph for."""
-    from fontTools.ttLib import TTFont
-
-    points: set[int] = set()
-    for path in sorted(folder.glob("*.[ot]tf")):
-        with TTFont(path, lazy=True) as font:
-            points.update(font.getBestCmap() or {})
-    return frozenset(points)
+    return frozenset().union(*(read_cmap(path, path.stat().st_mtime_ns) for path in sorted(folder.glob("*.[ot]tf"))))
 
 
 def report_uncovered(entries, config: Config, problems) -> None:

@@ -27,13 +27,17 @@ class Problem:
     line: int
     level: str
     message: str
+    # A stable name for the kind of problem (``entry.unknown-rubric``), for ``ignore:`` and for tests;
+    # not part of identity or order, so the same problem found twice is still one.
+    code: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         where = self.path if not self.line else f"{self.path}:{self.line}"
         return f"{where}: {self.level}: {self.message}"
 
     def as_dict(self) -> dict:
-        return {"path": self.path, "line": self.line, "level": self.level, "message": self.message}
+        found = {"path": self.path, "line": self.line, "level": self.level, "message": self.message}
+        return found | {"code": self.code} if self.code else found
 
 
 @dataclass
@@ -54,16 +58,16 @@ class Problems:
                     pass
         return path.as_posix()
 
-    def add(self, level: str, path: Path | str, line: int, message: str) -> None:
-        problem = Problem(escape_text(self.where(path)), line or 0, level, escape_text(message))
+    def add(self, level: str, path: Path | str, line: int, message: str, code: str = "") -> None:
+        problem = Problem(escape_text(self.where(path)), line or 0, level, escape_text(message), code)
         if problem not in self.items:
             self.items.append(problem)
 
-    def error(self, path: Path | str, line: int, message: str) -> None:
-        self.add(ERROR, path, line, message)
+    def error(self, path: Path | str, line: int, message: str, code: str = "") -> None:
+        self.add(ERROR, path, line, message, code)
 
-    def warning(self, path: Path | str, line: int, message: str) -> None:
-        self.add(WARNING, path, line, message)
+    def warning(self, path: Path | str, line: int, message: str, code: str = "") -> None:
+        self.add(WARNING, path, line, message, code)
 
     def extend(self, other: "Problems") -> None:
         for problem in other.items:

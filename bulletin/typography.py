@@ -398,11 +398,23 @@ def typeset_blocks(node, lang: str):
 # --- addresses in HTML -------------------------------------------------------------------------------
 _PRINTED_LINK = re.compile(r"<a\b([^>]*)>([^<]+)</a>")
 _URL_BREAK = re.compile(r"(/+|\.|-|\?|&amp;)(?=.)")
+_PLAIN_URL_BREAK = re.compile(r"(/+|\.|-|\?|&)(?=.)")
+_ADDRESS = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)\S+|[^\s@]+@[^\s@]+\.[^\s@]+", re.I)
+ZWSP = "\u200b"
 
 
 def break_url(escaped: str) -> str:
     """An HTML-escaped address with a break opportunity after / . - ? & (never a hyphen, never elsewhere)."""
     return _URL_BREAK.sub(r"\1<wbr>", escaped.replace("\u00ad", ""))
+
+
+def break_plain_url(text: str) -> str:
+    """Plain text that is one address -> the same break opportunities as zero-width spaces (for Word, which
+    has no <wbr>); any other text unchanged."""
+    plain = text.replace("\u00ad", "")
+    if not _ADDRESS.fullmatch(plain):
+        return text
+    return _PLAIN_URL_BREAK.sub(rf"\1{ZWSP}", plain)
 
 
 def break_printed_urls(html: str) -> str:

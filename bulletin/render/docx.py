@@ -11,6 +11,7 @@ import zipfile
 
 from ..locale import LANGUAGE_TAGS
 from ..markdown import ASSET_REF, hyphenate_blocks, run_pandoc, shift_headings
+from ..typography import break_plain_url
 from . import View, find_layout, fonts_dir
 from .docx_fonts import StyleFaces, embed_fonts, font_faces, split_uncovered
 
@@ -265,6 +266,8 @@ def mark_runs(parts: dict[str, bytes], lang: str, folder) -> dict[tuple[str, boo
 
         def run(match: re.Match) -> str:
             rpr, text = match["rpr"] or "", html.unescape(match["text"])
+            if 'w:rStyle w:val="Hyperlink"' in rpr:
+                text = break_plain_url(text)  # a printed address breaks only after / . - ? &, as in the PDF
             rpr += "" if "<w:lang " in rpr else f'<w:lang w:val="{lang}" />'
             (family, bold, italic), _ = faces.face(style, rpr)
             if style == "Heading1":

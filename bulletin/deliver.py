@@ -22,11 +22,13 @@ from pathlib import Path
 
 from .build import Progress
 from .config import Config, Delivery, load_config
-from .locale import format_long_date, format_month_in_text, load_messages
+from .locale import format_long_date, format_month_in_text, format_size, load_messages, report_missing
 from .typography import typeset_text
 from .problems import BulletinError, Problems
-from .publish import DELIVERIES, MANIFEST, PublishError, format_size, lock_dist, resolve_dist
-from .render import FORMATS, layouts_dirs, write_atomic
+from .atomic import write_atomic
+from .layouts import layouts_dirs
+from .publish import DELIVERIES, MANIFEST, PublishError, lock_dist, resolve_dist
+from .render import FORMATS, MEDIA_TYPES
 from .source import load_yaml, read_text
 
 PARTNERS_FILE = "partners.yaml"
@@ -244,10 +246,11 @@ def _history(plan: Plan) -> list[dict]:
     return [{k: v for k, v in plan.earlier.items() if k != "earlier"}, *plan.earlier.get("earlier", [])]
 
 
-def compose_message(config: Config, plan: Plan, month: str, folder: Path) -> MIMEText | MIMEMultipart:
-    """The partner's e-mail: subject and body from its language's catalog, files attached or linked."""
+def compose_message(config: Config, plan: Plan, month: str, folder: Path, problems: Problems) -> MIMEText | MIMEMultipart:
+    """The partner's e-mail: subject and body from its language's catalog, files attached or linked; a
+    string that catalog lacks comes from the default language's, with a warning in ``problems``."""
     lang, delivery = plan.partner.language, config.delivery
-    messages = load_messages(layouts_dirs(config), lang, config.default_language, Problems())
+    messages = load_messages(layouts_dirs(config), lang, config.default_language, problems)
     _ = messages.gettext
     names = {"publication": config.localized(config.publication, lang), "month": format_month_in_text(month, lang)}
     corrects = corrected_send(plan)
@@ -291,10 +294,11 @@ def compose_message(config: Config, plan: Plan, month: str, folder: Path) -> MIM
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = plan.message_id = make_msgid("bulletin", domain=address.rpartition("@")[2])
     message["Content-Language"] = lang
+    report_missing(messages, problems)
     return message
 
 
-MIME_SUBTYPES = {"pdf": "pdf", "docx": "vnd.openxmlformats-officedocument.wordprocessingml.document"}
+MIME_SUBTYPES = {fmt: media.partition("/")[2] for fmt, media in MEDIA_TYPES.items()}  # the registry's
 
 
 def end_sentence(text: str) -> str:
@@ -322,7 +326,7 @@ def connect_smtp(delivery: Delivery, password: str | None) -> smtplib.SMTP:
 
 
 def send_planned(smtp: smtplib.SMTP, config: Config, plans: list[Plan], month: str, folder: Path, record: dict,
-                 progress: Progress | None) -> None:
+                 progress: Progress | None, problems: Problems) -> None:
     """Send one by one, recording each before (sending) and after (sent): a crash leaves no doubt unrecorded."""
     def now() -> str:
         return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
@@ -330,7 +334,7 @@ def send_planned(smtp: smtplib.SMTP, config: Config, plans: list[Plan], month: s
     queue = [plan for plan in plans if plan.action == SEND]
     for index, plan in enumerate(queue):
         partner = plan.partner
-        message = compose_message(config, plan, month, folder)
+        message = compose_message(config, plan, month, folder, problems)
         entry = {"status": SENDING, "partner": partner.name, "addresses": partner.emails,
                  "language": partner.language, "message_id": plan.message_id, "started_at": now(),
                  "files": [{"name": f["name"], "sha256": f["sha256"], "bytes": f["bytes"],
@@ -435,7 +439,7 @@ def deliver_month(root: Path, month: str, dist: Path | None = None, dry_run: boo
         if any(plan.action == SEND for plan in plans):
             smtp = connect_smtp(delivery, password)
             try:
-                send_planned(smtp, config, plans, month, folder, record, progress)
+                send_planned(smtp, config, plans, month, folder, record, progress, problems)
             finally:
                 try:
                     smtp.quit()

@@ -42,6 +42,16 @@ def format_month_in_text(month: str, lang: str) -> str:
     return format_skeleton("yMMMM", dt.date(year, number, 1), locale=BABEL_LOCALES[lang]).translate(SPACES)
 
 
+def format_size(size: int, lang: str) -> str:
+    """``1,2 МБ`` / ``1.2 MB``: decimal units, as CLDR defines them."""
+    from babel.units import format_unit
+
+    if size < 1_000_000:
+        return format_unit(max(1, round(size / 1000)), "digital-kilobyte", locale=BABEL_LOCALES[lang], length="short")
+    return format_unit(size / 1_000_000, "digital-megabyte", locale=BABEL_LOCALES[lang], length="short",
+                       format="#,##0.0")
+
+
 def _first(layouts: Path | list[Path], name: str) -> Path:
     """``name`` in the first layouts folder that has it (the project's, then bulletin's), else the first's."""
     folders = [layouts] if isinstance(layouts, Path) else layouts

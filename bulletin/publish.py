@@ -22,10 +22,11 @@ from .build import Month, Progress, load_month_content, render_outputs
 from .collection import OK, report_translations
 from .config import Config, load_config
 from .content import MONTH_RE
-from .locale import BABEL_LOCALES, format_long_date, format_month, load_messages
-from .typography import typeset_text
+from .locale import load_messages, report_missing
 from .problems import BulletinError, Problems
-from .render import FORMATS, find_layout, fsync_dir, layouts_dirs, write_atomic
+from .atomic import fsync_dir, write_atomic
+from .layouts import layouts_dirs
+from .render import FORMATS, MEDIA_TYPES, renderer_for
 
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
@@ -34,9 +35,7 @@ DELIVERIES = "deliveries.json"
 LOCK = ".lock"
 STAGING = ".publish-{month}-"
 TRASH = ".trash-{month}-"
-ARCHIVE_TEMPLATE = "archive.html.j2"
-MIME_TYPES = {"pdf": "application/pdf", "html": "text/html",
-              "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+MIME_TYPES = MEDIA_TYPES  # from the renderers' registry
 
 
 class PublishError(Exception):
@@ -134,7 +133,7 @@ def render_release(content: Month, progress: Progress | None, timings: dict) -> 
     # (about 0.7 s of CPU per PDF; the PDFs come out byte-identical).
     import weasyprint  # noqa: F401
 
-    tasks = [(lang, fmt) for fmt in ("pdf", "docx", "html") for lang in content.config.languages]
+    tasks = [(lang, fmt) for fmt in FORMATS for lang in content.config.languages]
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     workers = min(len(tasks), cores)
     started = time.perf_counter()
@@ -192,7 +191,7 @@ def make_manifest(content: Month, outputs: dict[str, bytes], built) -> dict:
     config, files = content.config, []
     for lang in config.languages:
         for fmt in FORMATS:
-            name = f"bulletin-{content.month}-{lang}.{fmt}"
+            name = renderer_for(fmt).output_name(content.month, lang)
             if name not in outputs:
                 continue
             data = outputs[name]
@@ -271,51 +270,20 @@ def write_index(dist: Path, config: Config, problems: Problems) -> Path:
         except (OSError, ValueError) as exc:
             problems.warning(folder / MANIFEST, 0, f"release left out of index.html: {exc}")
     path = dist / "index.html"
-    write_atomic(path, render_index(config, releases).encode("utf-8"))
+    write_atomic(path, render_index(config, releases, problems).encode("utf-8"))
     return path
 
 
-def render_index(config: Config, releases: list[dict]) -> str:
-    import datetime as dt
-
-    import jinja2
-    from babel import Locale
-    from markupsafe import Markup
+def render_index(config: Config, releases: list[dict], problems: Problems) -> str:
+    """The archive page; a string its catalog lacks is reported into ``problems`` (and falls back)."""
+    from .render import RenderOptions, renderer_for
+    from .render.archive import ArchiveView
 
     lang = config.default_language
-    messages = load_messages(layouts_dirs(config), lang, lang, Problems())
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(d) for d in layouts_dirs(config)]),
-                             autoescape=True, extensions=["jinja2.ext.i18n"], undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True)
-    env.install_gettext_callables(lambda s: typeset_text(messages.gettext(s), lang),
-                                  lambda s, p, n: typeset_text(messages.ngettext(s, p, n), lang), newstyle=True)
-    view = []
-    for release in releases:
-        month, languages = release["month"], []
-        for code in release.get("languages", []):
-            files = [{"label": item["format"].upper(), "href": f"{month}/{item['name']}", "pages": item.get("pages"),
-                      "mime": MIME_TYPES[item["format"]], "size": format_size(item["bytes"], lang)}
-                     for item in release["files"] if item["language"] == code]
-            name = Locale.parse(code).get_display_name(code)
-            languages.append({"lang": code, "name": name[:1].upper() + name[1:], "files": files})
-        built = dt.datetime.fromisoformat(release["built"].replace("Z", "+00:00"))
-        view.append({"month": month, "title": format_month(month, lang), "languages": languages,
-                     "published": format_long_date(built.date(), lang), "published_iso": built.date().isoformat()})
-    css = find_layout(config, "screen.css").read_text(encoding="utf-8")
-    return env.get_template(ARCHIVE_TEMPLATE).render(
-        lang=lang, releases=view, css=Markup(css),
-        publication=typeset_text(config.localized(config.publication, lang), lang),
-        publisher=typeset_text(config.localized(config.publisher, lang), lang) if config.publisher else "")
-
-
-def format_size(size: int, lang: str) -> str:
-    """``1,2 МБ`` / ``1.2 MB``: decimal units, as CLDR defines them."""
-    from babel.units import format_unit
-
-    if size < 1_000_000:
-        return format_unit(max(1, round(size / 1000)), "digital-kilobyte", locale=BABEL_LOCALES[lang], length="short")
-    return format_unit(size / 1_000_000, "digital-megabyte", locale=BABEL_LOCALES[lang], length="short",
-                       format="#,##0.0")
+    messages = load_messages(layouts_dirs(config), lang, lang, problems)
+    page = renderer_for("index").render(ArchiveView(config, lang, messages, releases), RenderOptions(problems))
+    report_missing(messages, problems)
+    return page.decode("utf-8")
 
 
 def publish_month(root: Path, month: str, dist: Path | None = None, force: bool = False,

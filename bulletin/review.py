@@ -14,7 +14,7 @@ from .collection import MISSING, STALE, Family, Item, sort_key
 from .config import Config
 from .history import ADDED, REMOVED, SAME, Paragraph, source_diff, split_paragraphs
 from .locale import Messages
-from .render import find_layout
+from .layouts import find_layout
 
 @dataclass
 class Row:

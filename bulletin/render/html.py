@@ -11,7 +11,9 @@ from markupsafe import Markup, escape
 
 from ..markdown import ASSET_REF
 from ..typography import break_printed_urls, break_url
-from . import View, find_layout, layouts_dirs
+from ..layouts import find_layout, layouts_dirs
+from .base import RenderOptions, Renderer
+from .view import View
 
 TEMPLATE = "bulletin.html.j2"
 
@@ -61,3 +63,10 @@ def render_html(view: View, for_print: bool = False, reload_script: str = "") ->
     template = env.get_template(TEMPLATE)
     return template.render(v=view, bodies=bodies, css=Markup(css), for_print=for_print,
                            reload_script=Markup(reload_script))
+
+
+class HtmlRenderer(Renderer):
+    format, suffix, media_type = "html", ".html", "text/html"
+
+    def render(self, view: View, options: RenderOptions) -> bytes:
+        return render_html(view, reload_script=options.reload_script).encode("utf-8")

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import functools
 import hashlib
 import logging
 import multiprocessing
 import os
 import tempfile
 import traceback
-import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..config import Config
 from ..processes import die_with_parent
-from . import DEFAULT_FONTS, DEFAULT_LAYOUTS, View, fonts_dir, read_cmap
+from ..fonts import DEFAULT_FONTS, fonts_dir
+from ..layouts import DEFAULT_LAYOUTS
+from .base import RenderError, RenderOptions, Renderer
+from .view import View
 from .html import render_html
 from ..epoch import ENV as SOURCE_DATE_EPOCH
 from ..locale import LANGUAGE_TAGS
@@ -31,35 +32,8 @@ FONTS_CONF = """<?xml version="1.0"?>
 """
 
 
-class PdfError(Exception):
-    """The renderer failed; ``entry`` is the project-relative path of the entry it was laying out, if known."""
-
-    def __init__(self, message: str, entry: str | None = None):
-        super().__init__(message)
-        self.entry = entry
-
-
-@functools.lru_cache(maxsize=4)
-def font_coverage(folder: Path) -> frozenset[int]:
-    """Every code point some font in the folder has a glyph for."""
-    return frozenset().union(*(read_cmap(path, path.stat().st_mtime_ns) for path in sorted(folder.glob("*.[ot]tf"))))
-
-
-def report_uncovered(entries, config: Config, problems) -> None:
-    """Warn, with file and line, about characters no project font has: they would print as boxes."""
-    covered = font_coverage(fonts_dir(config).resolve())
-    for entry in entries:
-        if entry.draft:
-            continue
-        used = set(entry.title + entry.body + " ".join(entry.authors) + (entry.outlet or ""))
-        missing = sorted(c for c in used if ord(c) not in covered and not c.isspace()
-                         and unicodedata.category(c) not in ("Cf", "Cc", "Mn"))
-        if missing:
-            text = entry.path.read_text(encoding="utf-8-sig", errors="replace").replace("\r\n", "\n")
-            line = text[:text.find(missing[0])].count("\n") + 1 if missing[0] in text else entry.body_line
-            shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in missing[:8])
-            problems.warning(entry.path, line, f"no font in fonts/ has {shown}: the PDF would show boxes; "
-                                               "replace the characters or add a font that covers them")
+class PdfError(RenderError):
+    """WeasyPrint failed, ran out of time or memory, or was refused a fetch."""
 
 
 def allowed_roots(config: Config) -> list[Path]:
@@ -282,3 +256,10 @@ def render_pdf(view: View, timeout: int, variant: str | None = None) -> bytes:
     if messages:
         raise PdfError("; ".join(messages))
     return pdf
+
+
+class PdfRenderer(Renderer):
+    format, suffix, media_type = "pdf", ".pdf", "application/pdf"
+
+    def render(self, view: View, options: RenderOptions) -> bytes:
+        return render_pdf(view, view.config.timeouts["pdf"], options.pdf_variant)

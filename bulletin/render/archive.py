@@ -6,28 +6,23 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..config import Config
-from ..layouts import find_layout, layouts_dirs
+from ..layouts import read_layout, render_template
 from ..locale import Messages, format_long_date, format_month, format_size
 from ..typography import typeset_text
 from .base import ARCHIVE, RenderOptions, Renderer
+from .view import Typeset
 
 TEMPLATE = "archive.html.j2"
 
 
 @dataclass
-class ArchiveView:
+class ArchiveView(Typeset):
     """What the archive page shows: the releases' manifests, newest first, and the strings to show them in."""
 
     config: Config
     lang: str
     messages: Messages
     releases: list[dict]
-
-    def gettext(self, text: str) -> str:
-        return typeset_text(self.messages.gettext(text), self.lang)
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return typeset_text(self.messages.ngettext(singular, plural, n), self.lang)
 
 
 def release_rows(releases: list[dict], lang: str) -> list[dict]:
@@ -51,17 +46,12 @@ def release_rows(releases: list[dict], lang: str) -> list[dict]:
 
 
 def render_archive(view: ArchiveView) -> str:
-    import jinja2
     from markupsafe import Markup
 
-    config, lang, messages = view.config, view.lang, view.messages
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(d) for d in layouts_dirs(config)]),
-                             autoescape=True, extensions=["jinja2.ext.i18n"], undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True)
-    env.install_gettext_callables(view.gettext, view.ngettext, newstyle=True)
-    css = find_layout(config, "screen.css").read_text(encoding="utf-8")
-    return env.get_template(TEMPLATE).render(
-        lang=lang, releases=release_rows(view.releases, lang), css=Markup(css),
+    config, lang = view.config, view.lang
+    return render_template(
+        config, TEMPLATE, view.gettext, view.ngettext,
+        lang=lang, releases=release_rows(view.releases, lang), css=Markup(read_layout(config, "screen.css")),
         publication=typeset_text(config.localized(config.publication, lang), lang),
         publisher=typeset_text(config.localized(config.publisher, lang), lang) if config.publisher else "")
 

@@ -12,6 +12,20 @@ from ..locale import Messages, format_long_date, format_month
 from ..typography import typeset_text
 from ..markdown import Converted
 
+
+class Typeset:
+    """Interface strings of a view's ``messages``, typeset like entry text (the skip link, notes, labels)."""
+
+    messages: Messages
+    lang: str
+
+    def gettext(self, text: str) -> str:
+        return typeset_text(self.messages.gettext(text), self.lang)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return typeset_text(self.messages.ngettext(singular, plural, n), self.lang)
+
+
 @dataclass
 class EntryView:
     anchor: str
@@ -38,7 +52,7 @@ class SectionView:
 
 
 @dataclass
-class View:
+class View(Typeset):
     """Everything a template or writer needs, already in the bulletin's language."""
 
     config: Config
@@ -53,13 +67,6 @@ class View:
     messages: Messages
     created: dt.datetime
     extra: dict = field(default_factory=dict)
-
-    def gettext(self, text: str) -> str:
-        """An interface string, typeset like entry text (the skip link, notes, labels)."""
-        return typeset_text(self.messages.gettext(text), self.lang)
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return typeset_text(self.messages.ngettext(singular, plural, n), self.lang)
 
     @property
     def title(self) -> str:

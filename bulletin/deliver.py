@@ -27,7 +27,7 @@ from .typography import typeset_text
 from .problems import BulletinError, Problems
 from .atomic import write_atomic
 from .layouts import layouts_dirs
-from .publish import DELIVERIES, MANIFEST, PublishError, lock_dist, resolve_dist
+from .release import DELIVERIES, MANIFEST, PublishError, lock_dist, resolve_dist
 from .render import FORMATS, MEDIA_TYPES
 from .source import load_yaml, read_text
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
-import fcntl
 import hashlib
 import json
 import multiprocessing
@@ -25,21 +23,11 @@ from .content import MONTH_RE
 from .locale import load_messages, report_missing
 from .problems import BulletinError, Problems
 from .atomic import fsync_dir, write_atomic
+from .release import DELIVERIES, MANIFEST, PREVIOUS, STAGING, SUMS, TRASH, PublishError, lock_dist, resolve_dist
 from .layouts import layouts_dirs
 from .render import FORMATS, MEDIA_TYPES, renderer_for
 
-MANIFEST = "manifest.json"
-SUMS = "SHA256SUMS"
-PREVIOUS = ".previous"
-DELIVERIES = "deliveries.json"
-LOCK = ".lock"
-STAGING = ".publish-{month}-"
-TRASH = ".trash-{month}-"
 MIME_TYPES = MEDIA_TYPES  # from the renderers' registry
-
-
-class PublishError(Exception):
-    """Publishing refused for a reason that is not a content problem; the message says why."""
 
 
 @dataclass
@@ -51,31 +39,6 @@ class PublishResult:
     replaced: bool
     timings: dict[str, float] = field(default_factory=dict)
     unchanged: bool = False  # --force found the release already holding exactly these bytes: nothing written
-
-
-@contextlib.contextmanager
-def lock_dist(dist: Path):
-    """One publish or deliver at a time per dist/: two at once could swap a release under a delivery."""
-    dist.mkdir(parents=True, exist_ok=True)
-    with open(dist / LOCK, "a+b") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise PublishError(f"another bulletin publish or deliver is using {dist}; try again when it has finished")
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def resolve_dist(config: Config, dist: Path | None) -> Path:
-    dist = (dist or config.root / "dist").resolve()
-    content = config.content_dir.resolve()
-    if dist == content or content in dist.parents:
-        problems = Problems(config.root)
-        problems.error(dist, 0, "the dist folder may not be inside content/")
-        raise BulletinError(problems)
-    return dist
 
 
 def measure_coverage(content: Month) -> dict[str, tuple[int, int, dict]]:

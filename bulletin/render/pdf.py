@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
-import logging
 import multiprocessing
 import os
 import tempfile
@@ -20,6 +19,7 @@ from ..layouts import DEFAULT_LAYOUTS
 from .base import RenderError, RenderOptions, Renderer
 from .view import View
 from .html import render_html
+from .pdf_warnings import capture_weasyprint, report_weasyprint
 from ..epoch import ENV as SOURCE_DATE_EPOCH
 from ..locale import LANGUAGE_TAGS
 
@@ -134,13 +134,13 @@ def _with_xmp(metadata, extra: dict):
 
 
 def html_to_pdf(html: str, config: Config, variant: str | None = None,
-                xmp: dict | None = None) -> tuple[bytes, list[str]]:
-    """In-process rendering; returns the PDF and what the fetcher refused (a refusal is fatal)."""
+                xmp: dict | None = None, warnings: list | None = None) -> tuple[bytes, list[str]]:
+    """In-process rendering; returns the PDF and what the fetcher refused (a refusal is fatal).
+    ``warnings``, when given, receives WeasyPrint's (level, message) records of this render."""
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
     refused: list[str] = []
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
     fetcher = make_fetcher(config, refused)
     document = HTML(string=html, base_url=(config.content_dir.resolve().as_uri() + "/"), url_fetcher=fetcher)
     variant = variant or config.pdf_variant
@@ -148,7 +148,7 @@ def html_to_pdf(html: str, config: Config, variant: str | None = None,
                "custom_metadata": False, "optimize_images": True}
     if options["pdf_variant"] and options["pdf_variant"].startswith("pdf/ua"):
         options["pdf_tags"] = True
-    with _font_cache() as cache:
+    with _font_cache() as cache, capture_weasyprint([] if warnings is None else warnings):
         try:
             rendered = document.render(font_config=font_configuration(fonts_dir(config), cache), **options)
             if xmp:
@@ -202,19 +202,20 @@ def _child(html: str, config: Config, variant: str | None, xmp: dict, created: i
     _limit_memory(config.limits["pdf_memory_mb"])
     _follow_entries(current)
     try:
-        pdf, refused = html_to_pdf(html, config, variant, xmp)
-        pipe.send(("ok", refused, b"" if refused else pdf))
+        warnings: list = []
+        pdf, refused = html_to_pdf(html, config, variant, xmp, warnings)
+        pipe.send(("ok", refused, b"" if refused else pdf, warnings))
     except MemoryError:
         pipe.send(("error", [f"the PDF layout needed more than {config.limits['pdf_memory_mb']} MB of memory "
-                             "(limit: limits.pdf_memory_mb in bulletin.yaml)"], b""))
+                             "(limit: limits.pdf_memory_mb in bulletin.yaml)"], b"", []))
     except RecursionError:
         pipe.send(("error", ["the PDF layout is nested too deeply (lower limits.inline_nesting or limits.nesting "
-                             "in bulletin.yaml)"], b""))
+                             "in bulletin.yaml)"], b"", []))
     except BaseException as exc:  # report anything to the parent rather than die silently
         # one line, no traceback: the last frame says where it broke
         frame = traceback.extract_tb(exc.__traceback__)[-1:] or [None]
         where = f" in {Path(frame[0].filename).name}:{frame[0].lineno}" if frame[0] else ""
-        pipe.send(("error", [f"{type(exc).__name__}: {str(exc)[:300]}{where}"], b""))
+        pipe.send(("error", [f"{type(exc).__name__}: {str(exc)[:300]}{where}"], b"", []))
     finally:
         pipe.close()
 
@@ -223,8 +224,9 @@ def _entry_at(view: View, anchor: str) -> str | None:
     return next((e.rel for s in view.sections for e in s.entries + view.untranslated if e.anchor == anchor), None)
 
 
-def render_pdf(view: View, timeout: int, variant: str | None = None) -> bytes:
-    """Render in a forked child so a pathological entry ends with an error at the time limit."""
+def render_pdf(view: View, timeout: int, variant: str | None = None, problems=None) -> bytes:
+    """Render in a forked child so a pathological entry ends with an error at the time limit.
+    ``problems``, when given, receives WeasyPrint's warnings, located (pdf_warnings.py)."""
     html = render_html(view, for_print=True)
     xmp = {"publisher": view.publisher.replace("\u00a0", " "), "language": LANGUAGE_TAGS[view.lang],
            "coverage": f"{view.month} ({view.month_title})"}
@@ -238,7 +240,7 @@ def render_pdf(view: View, timeout: int, variant: str | None = None) -> bytes:
         if not receiver.poll(timeout):
             raise PdfError(f"the PDF layout did not finish within {timeout} s "
                            f"(limit: timeouts.pdf in bulletin.yaml)", _entry_at(view, current.value.decode()))
-        status, messages, pdf = receiver.recv()
+        status, messages, pdf, warnings = receiver.recv()
     except EOFError:
         process.join(5)
         signal_name = f" (signal {-process.exitcode})" if process.exitcode and process.exitcode < 0 else ""
@@ -255,6 +257,8 @@ def render_pdf(view: View, timeout: int, variant: str | None = None) -> bytes:
         raise PdfError("the PDF renderer failed: " + "; ".join(messages), _entry_at(view, current.value.decode()))
     if messages:
         raise PdfError("; ".join(messages))
+    if problems is not None:
+        report_weasyprint(warnings, view, html, problems)
     return pdf
 
 
@@ -262,4 +266,4 @@ class PdfRenderer(Renderer):
     format, suffix, media_type = "pdf", ".pdf", "application/pdf"
 
     def render(self, view: View, options: RenderOptions) -> bytes:
-        return render_pdf(view, view.config.timeouts["pdf"], options.pdf_variant)
+        return render_pdf(view, view.config.timeouts["pdf"], options.pdf_variant, options.problems)

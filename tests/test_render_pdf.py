@@ -199,3 +199,29 @@ def test_weasyprint_records_are_captured_per_thread():
     assert mine == [("warning", "Ignored `colr: red` at 3:5, unknown property.")]
     assert theirs == [("warning", "other thread")]
     assert logger.handlers == handlers and logger.level == logging.NOTSET
+
+
+def test_project_fonts_without_touching_the_process_environment(tmp_path, monkeypatch):
+    """Our fonts reach WeasyPrint through its font map, not FONTCONFIG_FILE: the environment is the whole
+    process's, and renders at once (threads, publish's tasks) would see one another's."""
+    import os
+
+    from bulletin.config import load_config
+    from bulletin.problems import Problems
+    from bulletin.render.pdf import html_to_pdf
+    from conftest import make_project
+
+    class Watched(dict):
+        def __setitem__(self, key, value):
+            assert key != "FONTCONFIG_FILE", "the render set FONTCONFIG_FILE"
+            super().__setitem__(key, value)
+
+    monkeypatch.setattr(os, "environ", Watched(os.environ))
+    root = make_project(tmp_path / "p")
+    html = '<html lang="ru"><body><p style="font-family: serif">Қазақ тілі, «ёлка»</p>' \
+           '<p style="font-family: monospace">code</p></body></html>'
+    pdf, refused = html_to_pdf(html, load_config(root, Problems(root)), "none")
+    assert refused == []
+    (tmp_path / "x.pdf").write_bytes(pdf)
+    fonts = pdf_fonts(tmp_path / "x.pdf")
+    assert fonts and fonts <= PROJECT_FONTS, fonts  # no system font, even for a generic family

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import base64
-import contextlib
-import hashlib
 import multiprocessing
 import os
-import tempfile
 import traceback
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -19,18 +16,10 @@ from ..layouts import DEFAULT_LAYOUTS
 from .base import RenderError, RenderOptions, Renderer
 from .view import View
 from .html import render_html
+from .pdf_fonts import font_cache, font_configuration
 from .pdf_warnings import capture_weasyprint, report_weasyprint
 from ..epoch import ENV as SOURCE_DATE_EPOCH
 from ..locale import LANGUAGE_TAGS
-
-FONTS_CONF = """<?xml version="1.0"?>
-<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
-<fontconfig>
-  <dir>{fonts}</dir>
-  <cachedir>{cache}</cachedir>
-</fontconfig>
-"""
-
 
 class PdfError(RenderError):
     """WeasyPrint failed, ran out of time or memory, or was refused a fetch."""
@@ -67,45 +56,6 @@ def make_fetcher(config: Config, refused: list[str]):
             return URLFetcherResponse(path.as_uri(), body=path.read_bytes())
 
     return ProjectFetcher()
-
-
-@contextlib.contextmanager
-def _font_cache():
-    """fontconfig's cache of the project fonts: kept in the user's cache folder (fast, nothing left in /tmp),
-    or in a temporary folder removed afterwards when that is not writable."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bulletin" / "fontconfig"
-    try:
-        base.mkdir(parents=True, exist_ok=True)
-        if os.access(base, os.W_OK):
-            yield base
-            return
-    except OSError:
-        pass
-    with tempfile.TemporaryDirectory(prefix="bulletin-fc-") as folder:
-        yield Path(folder)
-
-
-def font_configuration(folder: Path, cache: Path):
-    """A fontconfig that sees only the committed fonts: no system font can slip in as a fallback."""
-    from weasyprint.text.fonts import FontConfiguration
-
-    text = FONTS_CONF.format(fonts=folder.resolve(), cache=cache)
-    # One file per configuration, written by rename: renderers running at once (publish, build --lang all)
-    # must never read another's half-written file.
-    conf = cache / f"fonts-{hashlib.sha256(text.encode()).hexdigest()[:12]}.conf"
-    if not conf.is_file():
-        staging = conf.with_name(f".{conf.name}.{os.getpid()}")
-        staging.write_text(text, encoding="utf-8")
-        os.replace(staging, conf)
-    previous = os.environ.get("FONTCONFIG_FILE")
-    os.environ["FONTCONFIG_FILE"] = str(conf)
-    try:
-        return FontConfiguration()
-    finally:
-        if previous is None:
-            os.environ.pop("FONTCONFIG_FILE", None)
-        else:
-            os.environ["FONTCONFIG_FILE"] = previous
 
 
 def _with_xmp(metadata, extra: dict):
@@ -148,7 +98,7 @@ def html_to_pdf(html: str, config: Config, variant: str | None = None,
                "custom_metadata": False, "optimize_images": True}
     if options["pdf_variant"] and options["pdf_variant"].startswith("pdf/ua"):
         options["pdf_tags"] = True
-    with _font_cache() as cache, capture_weasyprint([] if warnings is None else warnings):
+    with font_cache() as cache, capture_weasyprint([] if warnings is None else warnings):
         try:
             rendered = document.render(font_config=font_configuration(fonts_dir(config), cache), **options)
             if xmp:

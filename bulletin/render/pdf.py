@@ -21,6 +21,7 @@ from .pdf_warnings import capture_weasyprint, report_weasyprint
 from ..epoch import ENV as SOURCE_DATE_EPOCH
 from ..locale import LANGUAGE_TAGS
 
+
 class PdfError(RenderError):
     """WeasyPrint failed, ran out of time or memory, or was refused a fetch."""
 

@@ -15,7 +15,10 @@ from .epoch import build_time
 from .locale import Messages, check_default_catalog, load_messages, report_missing
 from .markdown import Converter, PandocError
 from .problems import BulletinError, Problems
-from .render import FORMATS, layouts_dirs, make_view, write_outputs
+from .atomic import write_outputs
+from .fonts import report_uncovered
+from .layouts import layouts_dirs
+from .render import RenderError, RenderOptions, make_view, month_renderers
 
 Progress = Callable[[str], None]
 
@@ -52,35 +55,46 @@ def resolve_month(config: Config, month: str | None, problems: Problems) -> str 
     return month
 
 
-def parse_languages(value: str | None, config: Config) -> list[str]:
-    """``ru,kk`` or ``all``; unknown codes raise ValueError with the known ones."""
-    if not value:
+def split_list(value: str | None) -> list[str] | None:
+    """A command line's ``ru,kk`` -> ``["ru", "kk"]``; nothing given -> None (the default)."""
+    items = [x.strip() for x in (value or "").split(",") if x.strip()]
+    return items or None
+
+
+def parse_languages(value: str | list[str] | None, config: Config) -> list[str]:
+    """``["ru", "kk"]`` or ``["all"]`` (a command line's ``ru,kk`` too); unknown codes raise ValueError
+    with the known ones."""
+    langs = split_list(value) if isinstance(value, str) or value is None else [x.strip() for x in value]
+    if not langs:
         return [config.default_language]
-    if value.strip() == "all":
+    if langs == ["all"]:
         return list(config.languages)
-    langs = [x.strip() for x in value.split(",") if x.strip()]
     unknown = [x for x in langs if x not in config.languages]
     if unknown:
         raise ValueError(f"unknown language {', '.join(unknown)} (configured: {', '.join(config.languages)}, or all)")
     return list(dict.fromkeys(langs))
 
 
-def parse_formats(value: str | None) -> list[str]:
-    if not value:
-        return list(FORMATS)
-    formats = [x.strip() for x in value.split(",") if x.strip()]
-    unknown = [x for x in formats if x not in FORMATS]
+def parse_formats(value: str | list[str] | None, renderers=None) -> list[str]:
+    """``["pdf", "html"]`` (or ``pdf,html``) checked against the renderers; nothing given -> all of them."""
+    known = list(month_renderers(renderers))
+    formats = split_list(value) if isinstance(value, str) or value is None else [x.strip() for x in value]
+    if not formats:
+        return known
+    unknown = [x for x in formats if x not in known]
     if unknown:
-        raise ValueError(f"unknown format {', '.join(unknown)} (known: {', '.join(FORMATS)})")
+        raise ValueError(f"unknown format {', '.join(unknown)} (known: {', '.join(known)})")
     return list(dict.fromkeys(formats))
 
 
 def load_month_content(root: Path, month: str | None, langs: list[str] | None = None,
-                       converter: Converter | None = None, timings: dict | None = None) -> Month:
-    """Everything up to rendering: config, entries, translations, bodies converted per language."""
+                       converter: Converter | None = None, timings: dict | None = None,
+                       config: Config | None = None) -> Month:
+    """Everything up to rendering: config (unless given, loaded), entries, translations, bodies converted
+    per language."""
     started = time.perf_counter()
     problems = Problems(root.resolve())
-    config = load_config(root, problems)
+    config = config or load_config(root, problems)
     if problems.errors:
         return Month(config, month or "", [], {}, problems)
     month = resolve_month(config, month, problems)
@@ -90,7 +104,6 @@ def load_month_content(root: Path, month: str | None, langs: list[str] | None = 
     if (config.content_dir / month).is_dir() and not any(e for e in entries if not e.draft) and not problems.errors:
         problems.warning(config.content_dir / month, 0, "no entries to publish in this month (none, or only drafts)")
     families = link_translations(entries, config, problems)
-    from .render.pdf import report_uncovered
     report_uncovered(entries, config, problems)
     result = Month(config, month, entries, families, problems)
     check_default_catalog(layouts_dirs(config), config.default_language, problems)
@@ -122,51 +135,49 @@ def load_month_content(root: Path, month: str | None, langs: list[str] | None = 
 
 def render_outputs(month: Month, langs: list[str], formats: list[str], out_dir: Path,
                    progress: Progress | None = None, timings: dict | None = None,
-                   pdf_variant: str | None = None) -> dict[Path, bytes]:
-    """Render every requested output into memory; nothing is written here."""
-    from .render.docx import render_docx
-    from .render.html import render_html
-    from .render.pdf import PdfError, render_pdf
-
+                   pdf_variant: str | None = None, renderers=None) -> dict[Path, bytes]:
+    """Render every requested output into memory; nothing is written here. ``renderers``: the registry's
+    (bulletin/render/__init__.py) unless a caller brings its own."""
     config, problems = month.config, month.problems
+    chosen = month_renderers(renderers)
+    options = RenderOptions(problems=problems, pdf_variant=pdf_variant)
     outputs: dict[Path, bytes] = {}
     for lang in langs:
         view = make_view(month.bulletins[lang], month.converted[lang], month.messages[lang], month.created[lang])
-        base = out_dir / month.month / f"bulletin-{month.month}-{lang}"
         for fmt in formats:
             if progress:
                 progress(f"{lang} {fmt}")
             started = time.perf_counter()
+            renderer = chosen[fmt]
             try:
-                if fmt == "html":
-                    outputs[base.with_suffix(".html")] = render_html(view).encode("utf-8")
-                elif fmt == "pdf":
-                    outputs[base.with_suffix(".pdf")] = render_pdf(view, config.timeouts["pdf"], pdf_variant)
-                elif fmt == "docx":
-                    outputs[base.with_suffix(".docx")] = render_docx(view, config.timeouts["pandoc"], problems)
-            except PdfError as exc:  # located at the entry being laid out, when the renderer knew it
+                outputs[out_dir / month.month / renderer.output_name(month.month, lang)] = renderer.render(view, options)
+            except RenderError as exc:  # located at the entry being laid out, when the renderer knew it
                 where = (config.root / exc.entry, 1) if exc.entry else (config.content_dir / month.month, 0)
                 problems.error(*where, f"{lang} {fmt}: {exc}" + (" (while laying out this entry)" if exc.entry else ""))
-            except PandocError as exc:
-                problems.error(config.content_dir / month.month, 0, f"{lang} {fmt}: {exc}")
             if timings is not None:
                 timings[fmt] = timings.get(fmt, 0.0) + time.perf_counter() - started
         report_missing(month.messages[lang], problems)
     return outputs
 
 
-def build_month(root: Path, month: str | None = None, langs: str | None = None, formats: str | None = None,
-                out_dir: Path | None = None, strict: bool = False, progress: Progress | None = None,
-                converter: Converter | None = None, pdf_variant: str | None = None) -> BuildResult:
-    """Check, render all outputs, then write them atomically; on any error nothing is written."""
+def build_month(root: Path, month: str | None = None, langs: list[str] | None = None,
+                formats: list[str] | None = None, out_dir: Path | None = None, strict: bool = False,
+                progress: Progress | None = None, converter: Converter | None = None, pdf_variant: str | None = None,
+                renderers=None, config: Config | None = None) -> BuildResult:
+    """Check, render all outputs, then write them atomically; on any error nothing is written.
+
+    ``langs``: codes, or ``["all"]``; None is the default language. ``formats``: None is every renderer's.
+    ``config``: an already loaded one (else read from ``root``)."""
     timings: dict[str, float] = {}
-    probe = Problems(root.resolve())
-    config = load_config(root, probe)
-    if probe.errors:
-        raise BulletinError(probe)
+    given = config  # its own warnings are its loader's; one loaded here is loaded again with the month's
+    if config is None:
+        probe = Problems(root.resolve())
+        config = load_config(root, probe)
+        if probe.errors:
+            raise BulletinError(probe)
     lang_list = parse_languages(langs, config)
-    format_list = parse_formats(formats)
-    content = load_month_content(root, month, lang_list, converter, timings)
+    format_list = parse_formats(formats, renderers)
+    content = load_month_content(root, month, lang_list, converter, timings, given)
     for lang in lang_list:  # publish has its own rule for this: translation coverage thresholds
         if lang in content.bulletins:
             report_empty(content.bulletins[lang], content.problems)
@@ -174,7 +185,7 @@ def build_month(root: Path, month: str | None = None, langs: str | None = None, 
         raise BulletinError(content.problems)
     out_dir = (out_dir or config.root / "build").resolve()
     _refuse_content_dir(out_dir, config)
-    outputs = render_outputs(content, lang_list, format_list, out_dir, progress, timings, pdf_variant)
+    outputs = render_outputs(content, lang_list, format_list, out_dir, progress, timings, pdf_variant, renderers)
     if content.problems.fatal(strict):
         raise BulletinError(content.problems)
     try:

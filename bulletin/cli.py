@@ -49,7 +49,7 @@ def cli() -> None:
               help="PDF flavour (default: pdf_variant in bulletin.yaml, else pdf/ua-1); pdf/a-3u for archives.")
 def build(month, langs, formats, project, out, strict, quiet, verbose, pdf_variant):
     """Build MONTH (YYYY-MM; default: the newest) into <out>/<MONTH>/bulletin-<MONTH>-<lang>.<ext>."""
-    from .build import build_month
+    from .build import build_month, split_list
 
     _check_month_arg(month)
     interactive = sys.stderr.isatty() and not quiet
@@ -59,7 +59,7 @@ def build(month, langs, formats, project, out, strict, quiet, verbose, pdf_varia
             click.echo(f"  building {step} …", err=True)
 
     try:
-        result = build_month(project, month, langs, formats, out, strict=strict, progress=progress,
+        result = build_month(project, month, split_list(langs), split_list(formats), out, strict=strict, progress=progress,
                              pdf_variant=pdf_variant)
     except ValueError as exc:
         raise click.UsageError(str(exc))
@@ -325,7 +325,7 @@ def translations(month, langs, project, as_json, stamp, diff):
     from .build import load_month_content
     from .collection import report_translations
     from .locale import catalog_completeness
-    from .render import layouts_dirs
+    from .layouts import layouts_dirs
     from .scaffold import stamp_translation
 
     _check_month_arg(month)

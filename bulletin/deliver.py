@@ -11,22 +11,15 @@ import shlex
 import smtplib
 import ssl
 from dataclasses import dataclass, field
-from email import encoders
-from email.header import Header
-from email.mime.application import MIMEApplication
-from email.mime.multipart import MIMEMultipart
-from email.mime.nonmultipart import MIMENonMultipart
-from email.mime.text import MIMEText
-from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
 
 from .build import Progress
 from .config import Config, Delivery, load_config
-from .locale import format_long_date, format_month_in_text, load_messages
-from .typography import typeset_text
+from .locale import format_size
 from .problems import BulletinError, Problems
-from .publish import DELIVERIES, MANIFEST, PublishError, format_size, lock_dist, resolve_dist
-from .render import FORMATS, layouts_dirs, write_atomic
+from .atomic import write_atomic
+from .release import DELIVERIES, MANIFEST, PublishError, lock_dist, resolve_dist
+from .render import FORMATS
 from .source import load_yaml, read_text
 
 PARTNERS_FILE = "partners.yaml"
@@ -244,64 +237,6 @@ def _history(plan: Plan) -> list[dict]:
     return [{k: v for k, v in plan.earlier.items() if k != "earlier"}, *plan.earlier.get("earlier", [])]
 
 
-def compose_message(config: Config, plan: Plan, month: str, folder: Path) -> MIMEText | MIMEMultipart:
-    """The partner's e-mail: subject and body from its language's catalog, files attached or linked."""
-    lang, delivery = plan.partner.language, config.delivery
-    messages = load_messages(layouts_dirs(config), lang, config.default_language, Problems())
-    _ = messages.gettext
-    names = {"publication": config.localized(config.publication, lang), "month": format_month_in_text(month, lang)}
-    corrects = corrected_send(plan)
-    if plan.linked:
-        listing = [_("The files are too large to attach; they can be downloaded here:")]
-        listing += [f"  {delivery.link_base}{month}/{f['name']} ({format_size(f['bytes'], lang)})" for f in plan.files]
-    else:
-        listing = [_("The files are attached to this message:")]
-        listing += [f"  {f['name']} ({format_size(f['bytes'], lang)})" for f in plan.files]
-    body = [_("Dear colleagues,"), "", end_sentence(_("Here is the new issue of “%(publication)s”: %(month)s.") % names)]
-    if corrects:
-        sent = dt.date.fromisoformat(corrects["sent_at"][:10])
-        body += [end_sentence(_("This is a corrected edition: it replaces the issue sent on %(date)s.")
-                              % {"date": format_long_date(sent, lang)})]
-    body += ["", *listing, "", _("Kind regards,")]
-    if config.publisher:
-        body.append(config.localized(config.publisher, lang))
-    body = [typeset_text(line, lang) for line in body]  # the same typesetting as the bulletin itself
-    # The compat32 classes, not EmailMessage: Python 3.11's folding drops the space between two
-    # encoded words of a long Cyrillic subject ("жаңа шығарылым" arrives as "жаңашығарылым").
-    message = MIMEMultipart() if not plan.linked else MIMEText("\n".join(body) + "\n", "plain", "utf-8")
-    if not plan.linked:
-        message.attach(MIMEText("\n".join(body) + "\n", "plain", "utf-8"))
-        for item in plan.files:
-            data = (folder / item["name"]).read_bytes()
-            if item["format"] == "html":
-                # Text, so mail clients show it; base64 keeps the published bytes exactly (and their checksum).
-                part = MIMENonMultipart("text", "html", charset="utf-8")
-                part.set_payload(data)
-                encoders.encode_base64(part)
-            else:
-                part = MIMEApplication(data, MIME_SUBTYPES[item["format"]])
-            part.add_header("Content-Disposition", "attachment", filename=item["name"])
-            message.attach(part)
-    subject = _("%(publication)s — corrected issue: %(month)s") if corrects else _("%(publication)s — new issue: %(month)s")
-    # Typeset quotes and dashes, but plain spaces: a subject is searched and shown in one line.
-    message["Subject"] = Header(typeset_text(subject % names, lang).replace("\u00a0", " "), "utf-8")
-    display, address = parseaddr(delivery.sender)
-    message["From"] = formataddr((display, address), charset="utf-8")
-    message["To"] = ", ".join(plan.partner.emails)
-    message["Date"] = formatdate(usegmt=True)
-    message["Message-ID"] = plan.message_id = make_msgid("bulletin", domain=address.rpartition("@")[2])
-    message["Content-Language"] = lang
-    return message
-
-
-MIME_SUBTYPES = {"pdf": "pdf", "docx": "vnd.openxmlformats-officedocument.wordprocessingml.document"}
-
-
-def end_sentence(text: str) -> str:
-    """A sentence ending in an abbreviation (``2026 г.``) takes no second full stop."""
-    return text[:-1] if text.endswith("..") else text
-
-
 def connect_smtp(delivery: Delivery, password: str | None) -> smtplib.SMTP:
     where = f"{delivery.host}:{delivery.port} ({delivery.security})"
     try:
@@ -322,15 +257,17 @@ def connect_smtp(delivery: Delivery, password: str | None) -> smtplib.SMTP:
 
 
 def send_planned(smtp: smtplib.SMTP, config: Config, plans: list[Plan], month: str, folder: Path, record: dict,
-                 progress: Progress | None) -> None:
+                 progress: Progress | None, problems: Problems) -> None:
     """Send one by one, recording each before (sending) and after (sent): a crash leaves no doubt unrecorded."""
     def now() -> str:
         return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
+    from .mail import compose_message
+
     queue = [plan for plan in plans if plan.action == SEND]
     for index, plan in enumerate(queue):
         partner = plan.partner
-        message = compose_message(config, plan, month, folder)
+        message = compose_message(config, plan, month, folder, problems)
         entry = {"status": SENDING, "partner": partner.name, "addresses": partner.emails,
                  "language": partner.language, "message_id": plan.message_id, "started_at": now(),
                  "files": [{"name": f["name"], "sha256": f["sha256"], "bytes": f["bytes"],
@@ -435,7 +372,7 @@ def deliver_month(root: Path, month: str, dist: Path | None = None, dry_run: boo
         if any(plan.action == SEND for plan in plans):
             smtp = connect_smtp(delivery, password)
             try:
-                send_planned(smtp, config, plans, month, folder, record, progress)
+                send_planned(smtp, config, plans, month, folder, record, progress, problems)
             finally:
                 try:
                     smtp.quit()

@@ -32,7 +32,8 @@ GIT_TIMEOUT = 30
 
 def build_time(config: Config, month: str, lang: str, environ: Mapping[str, str] | None = None) -> dt.datetime:
     """The time written into ``lang``'s outputs of ``month``."""
-    from .render import fonts_dir, layouts_dirs
+    from .fonts import fonts_dir
+    from .layouts import layouts_dirs
 
     paths = [config.config_path, config.rubrics_path, config.content_dir / month, *layouts_dirs(config),
              fonts_dir(config)]

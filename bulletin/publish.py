@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import concurrent.futures
-import contextlib
-import fcntl
 import hashlib
 import json
 import multiprocessing
@@ -22,25 +19,15 @@ from .build import Month, Progress, load_month_content, render_outputs
 from .collection import OK, report_translations
 from .config import Config, load_config
 from .content import MONTH_RE
-from .locale import BABEL_LOCALES, format_long_date, format_month, load_messages
-from .typography import typeset_text
+from .locale import load_messages, report_missing
 from .problems import BulletinError, Problems
-from .render import FORMATS, find_layout, fsync_dir, layouts_dirs, write_atomic
+from .processes import die_with_parent
+from .atomic import fsync_dir, write_atomic
+from .release import DELIVERIES, MANIFEST, PREVIOUS, STAGING, SUMS, TRASH, PublishError, lock_dist, resolve_dist
+from .layouts import layouts_dirs
+from .render import FORMATS, MEDIA_TYPES, renderer_for
 
-MANIFEST = "manifest.json"
-SUMS = "SHA256SUMS"
-PREVIOUS = ".previous"
-DELIVERIES = "deliveries.json"
-LOCK = ".lock"
-STAGING = ".publish-{month}-"
-TRASH = ".trash-{month}-"
-ARCHIVE_TEMPLATE = "archive.html.j2"
-MIME_TYPES = {"pdf": "application/pdf", "html": "text/html",
-              "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-
-
-class PublishError(Exception):
-    """Publishing refused for a reason that is not a content problem; the message says why."""
+MIME_TYPES = MEDIA_TYPES  # from the renderers' registry
 
 
 @dataclass
@@ -52,31 +39,6 @@ class PublishResult:
     replaced: bool
     timings: dict[str, float] = field(default_factory=dict)
     unchanged: bool = False  # --force found the release already holding exactly these bytes: nothing written
-
-
-@contextlib.contextmanager
-def lock_dist(dist: Path):
-    """One publish or deliver at a time per dist/: two at once could swap a release under a delivery."""
-    dist.mkdir(parents=True, exist_ok=True)
-    with open(dist / LOCK, "a+b") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise PublishError(f"another bulletin publish or deliver is using {dist}; try again when it has finished")
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def resolve_dist(config: Config, dist: Path | None) -> Path:
-    dist = (dist or config.root / "dist").resolve()
-    content = config.content_dir.resolve()
-    if dist == content or content in dist.parents:
-        problems = Problems(config.root)
-        problems.error(dist, 0, "the dist folder may not be inside content/")
-        raise BulletinError(problems)
-    return dist
 
 
 def measure_coverage(content: Month) -> dict[str, tuple[int, int, dict]]:
@@ -112,29 +74,68 @@ def refuse_low_coverage(content: Month) -> list[str]:
     return lines
 
 
-_SHARED: Month | None = None  # what forked render workers read, so the month is never pickled
-
-
-def _render_task(lang: str, fmt: str) -> tuple[dict[str, bytes], list, dict[str, float]]:
-    month = _SHARED
+def _render_task(month: Month, lang: str, fmt: str) -> tuple[dict[str, bytes], list, dict[str, float]]:
     known = len(month.problems.items)
     timings: dict[str, float] = {}
     outputs = render_outputs(month, [lang], [fmt], Path("."), None, timings)
     return {path.name: data for path, data in outputs.items()}, month.problems.items[known:], timings
 
 
+def _task_child(month: Month, lang: str, fmt: str, pipe) -> None:
+    """One task in a forked child: it has the month by inheritance (never pickled), sends back the result."""
+    die_with_parent()
+    try:
+        pipe.send(("ok", _render_task(month, lang, fmt)))
+    except BaseException as exc:  # the parent says which task failed, and how
+        pipe.send(("error", f"{type(exc).__name__}: {str(exc)[:300]}"))
+    finally:
+        pipe.close()
+
+
+def _run_forked(content: Month, tasks: list[tuple[str, str]], workers: int, collect) -> None:
+    """At most ``workers`` tasks at once, each in its own forked child, results collected as they come."""
+    from multiprocessing.connection import wait
+
+    context = multiprocessing.get_context("fork")
+    pending, running = list(tasks), {}
+    try:
+        while pending or running:
+            while pending and len(running) < workers:
+                lang, fmt = pending.pop(0)
+                receiver, sender = context.Pipe(duplex=False)
+                process = context.Process(target=_task_child, args=(content, lang, fmt, sender))
+                process.start()
+                sender.close()
+                running[receiver] = (process, lang, fmt)
+            for receiver in wait(list(running)):
+                process, lang, fmt = running.pop(receiver)
+                try:
+                    status, result = receiver.recv()
+                except EOFError:
+                    status, result = "error", f"it stopped unexpectedly (exit status {process.exitcode})"
+                finally:
+                    receiver.close()
+                    process.join()
+                if status != "ok":
+                    raise PublishError(f"rendering {lang} {fmt} failed: {result}")
+                collect(lang, fmt, result)
+    finally:
+        for process, _, _ in running.values():
+            process.kill()
+            process.join()
+
+
 def render_release(content: Month, progress: Progress | None, timings: dict) -> dict[str, bytes]:
     """Every language and format, as (language, format) tasks over the CPU cores.
 
     render_pdf forks one child per PDF but waits for it, so on its own only one core works;
-    forked workers overlap WeasyPrint, pandoc and Jinja across languages.
+    forked tasks overlap WeasyPrint, pandoc and Jinja across languages.
     """
-    global _SHARED
     # Imported here once, so each forked PDF child inherits WeasyPrint instead of importing it again
     # (about 0.7 s of CPU per PDF; the PDFs come out byte-identical).
     import weasyprint  # noqa: F401
 
-    tasks = [(lang, fmt) for fmt in ("pdf", "docx", "html") for lang in content.config.languages]
+    tasks = [(lang, fmt) for fmt in FORMATS for lang in content.config.languages]
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     workers = min(len(tasks), cores)
     started = time.perf_counter()
@@ -151,19 +152,11 @@ def render_release(content: Month, progress: Progress | None, timings: dict) -> 
         if progress:
             progress(f"{lang} {fmt}")
 
-    _SHARED = content
-    try:
-        if workers < 2:
-            for lang, fmt in tasks:
-                collect(lang, fmt, _render_task(lang, fmt))
-        else:
-            context = multiprocessing.get_context("fork")
-            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-                futures = {pool.submit(_render_task, lang, fmt): (lang, fmt) for lang, fmt in tasks}
-                for future in concurrent.futures.as_completed(futures):
-                    collect(*futures[future], future.result())
-    finally:
-        _SHARED = None
+    if workers < 2:
+        for lang, fmt in tasks:
+            collect(lang, fmt, _render_task(content, lang, fmt))
+    else:
+        _run_forked(content, tasks, workers, collect)
     timings["render (wall)"] = time.perf_counter() - started
     return outputs
 
@@ -192,7 +185,7 @@ def make_manifest(content: Month, outputs: dict[str, bytes], built) -> dict:
     config, files = content.config, []
     for lang in config.languages:
         for fmt in FORMATS:
-            name = f"bulletin-{content.month}-{lang}.{fmt}"
+            name = renderer_for(fmt).output_name(content.month, lang)
             if name not in outputs:
                 continue
             data = outputs[name]
@@ -271,51 +264,20 @@ def write_index(dist: Path, config: Config, problems: Problems) -> Path:
         except (OSError, ValueError) as exc:
             problems.warning(folder / MANIFEST, 0, f"release left out of index.html: {exc}")
     path = dist / "index.html"
-    write_atomic(path, render_index(config, releases).encode("utf-8"))
+    write_atomic(path, render_index(config, releases, problems).encode("utf-8"))
     return path
 
 
-def render_index(config: Config, releases: list[dict]) -> str:
-    import datetime as dt
-
-    import jinja2
-    from babel import Locale
-    from markupsafe import Markup
+def render_index(config: Config, releases: list[dict], problems: Problems) -> str:
+    """The archive page; a string its catalog lacks is reported into ``problems`` (and falls back)."""
+    from .render import RenderOptions, renderer_for
+    from .render.archive import ArchiveView
 
     lang = config.default_language
-    messages = load_messages(layouts_dirs(config), lang, lang, Problems())
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(d) for d in layouts_dirs(config)]),
-                             autoescape=True, extensions=["jinja2.ext.i18n"], undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True)
-    env.install_gettext_callables(lambda s: typeset_text(messages.gettext(s), lang),
-                                  lambda s, p, n: typeset_text(messages.ngettext(s, p, n), lang), newstyle=True)
-    view = []
-    for release in releases:
-        month, languages = release["month"], []
-        for code in release.get("languages", []):
-            files = [{"label": item["format"].upper(), "href": f"{month}/{item['name']}", "pages": item.get("pages"),
-                      "mime": MIME_TYPES[item["format"]], "size": format_size(item["bytes"], lang)}
-                     for item in release["files"] if item["language"] == code]
-            name = Locale.parse(code).get_display_name(code)
-            languages.append({"lang": code, "name": name[:1].upper() + name[1:], "files": files})
-        built = dt.datetime.fromisoformat(release["built"].replace("Z", "+00:00"))
-        view.append({"month": month, "title": format_month(month, lang), "languages": languages,
-                     "published": format_long_date(built.date(), lang), "published_iso": built.date().isoformat()})
-    css = find_layout(config, "screen.css").read_text(encoding="utf-8")
-    return env.get_template(ARCHIVE_TEMPLATE).render(
-        lang=lang, releases=view, css=Markup(css),
-        publication=typeset_text(config.localized(config.publication, lang), lang),
-        publisher=typeset_text(config.localized(config.publisher, lang), lang) if config.publisher else "")
-
-
-def format_size(size: int, lang: str) -> str:
-    """``1,2 МБ`` / ``1.2 MB``: decimal units, as CLDR defines them."""
-    from babel.units import format_unit
-
-    if size < 1_000_000:
-        return format_unit(max(1, round(size / 1000)), "digital-kilobyte", locale=BABEL_LOCALES[lang], length="short")
-    return format_unit(size / 1_000_000, "digital-megabyte", locale=BABEL_LOCALES[lang], length="short",
-                       format="#,##0.0")
+    messages = load_messages(layouts_dirs(config), lang, lang, problems)
+    page = renderer_for("index").render(ArchiveView(config, lang, messages, releases), RenderOptions(problems))
+    report_missing(messages, problems)
+    return page.decode("utf-8")
 
 
 def publish_month(root: Path, month: str, dist: Path | None = None, force: bool = False,

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from itertools import zip_longest
 from pathlib import Path
 
-import jinja2
 from babel import Locale
 from markupsafe import Markup
 
@@ -14,7 +13,7 @@ from .collection import MISSING, STALE, Family, Item, sort_key
 from .config import Config
 from .history import ADDED, REMOVED, SAME, Paragraph, source_diff, split_paragraphs
 from .locale import Messages
-from .render import find_layout
+from .layouts import render_template
 
 @dataclass
 class Row:
@@ -79,14 +78,9 @@ def review_month(config: Config, families: dict[str, Family], lang: str) -> list
 def render_review(config: Config, month: str, families: dict[str, Family], lang: str, messages: Messages,
                   script: str = "") -> str:
     """The page; ``script`` is the server's live-reload script (its own markup, never entry text)."""
-    path = find_layout(config, "review.html.j2")
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(path.parent)), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
-                             extensions=["jinja2.ext.i18n"])
-    env.install_gettext_callables(messages.gettext, messages.ngettext, newstyle=True)
     ui = messages.lang
     names = {code: Locale.parse(code).get_display_name(ui) for code in (lang, config.default_language)}
     names = {code: name[:1].upper() + name[1:] for code, name in names.items()}  # ru/kk names are lower case
-    return env.get_template(path.name).render(
-        entries=review_month(config, families, lang), month=month, lang=lang, source_lang=config.default_language,
+    return render_template(
+        config, "review.html.j2", messages.gettext, messages.ngettext, entries=review_month(config, families, lang), month=month, lang=lang, source_lang=config.default_language,
         ui=ui, names=names, script=Markup(script), REMOVED=REMOVED, ADDED=ADDED, SAME=SAME)

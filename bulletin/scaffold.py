@@ -16,7 +16,7 @@ from .config import Config
 from .content import Entry
 from .locale import load_messages, report_missing
 from .problems import Problems
-from .render import find_layout, layouts_dirs
+from .layouts import find_layout, layouts_dirs
 
 MAX_SLUG = 60
 TRANSLIT = {

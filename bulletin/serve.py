@@ -20,7 +20,8 @@ from .config import load_config
 from .locale import Messages, load_messages, report_missing
 from .markdown import Converter
 from .problems import Problems
-from .render import DEFAULT_LAYOUTS, layouts_dirs, make_view
+from .layouts import DEFAULT_LAYOUTS, layouts_dirs
+from .render import make_view
 
 Log = Callable[[str], None]
 HOST = "127.0.0.1"
@@ -161,13 +162,14 @@ class Preview:
             self.log(str(problem))
         return problems
 
-    def messages(self) -> Messages:
+    def messages(self, problems: Problems) -> Messages:
+        """The previewed language's strings; what its catalog lacks is reported into ``problems``."""
         layouts, lang, default = self.interface
-        return load_messages(layouts, lang, default or lang, Problems())
+        return load_messages(layouts, lang, default or lang, problems)
 
     def errors_page(self, problems: Problems, script: str) -> str:
         """The problems, in the bulletin's language, above the last good preview (or alone)."""
-        messages = self.messages()
+        messages = self.messages(problems)
         _ = messages.gettext
         heading, note, below = (_("The bulletin has errors"), _("This page reloads by itself when they are fixed."),
                                 _("Below is the last version without errors."))
@@ -195,7 +197,9 @@ class Preview:
         """(status, content type, body): the PDF of the current state, or an error page."""
         from .render.pdf import PdfError, render_pdf
 
-        view, problems, messages = self.view, self.problems, self.messages()
+        view, problems = self.view, Problems(self.root)
+        problems.extend(self.problems)  # a copy: the page's own catalog warnings join it, not the build's
+        messages = self.messages(problems)
         _ = messages.gettext
         if view is None:
             page = error_page(problems, messages, _("No PDF: the bulletin has errors"), _("Fix them and try again."))
@@ -205,6 +209,7 @@ class Preview:
                 return 200, "application/pdf", render_pdf(view, view.config.timeouts["pdf"])
             except PdfError as exc:
                 failed = Problems(self.root)
+                messages = self.messages(failed)
                 failed.error(view.config.content_dir / view.month, 0, f"{view.lang} pdf: {exc}")
                 page = error_page(failed, messages, _("The PDF could not be made"), _("The HTML preview is unaffected."))
                 return 500, "text/html; charset=utf-8", page.encode("utf-8")
@@ -217,14 +222,18 @@ class Preview:
         month = load_month_content(self.root, self.month, [])
         config = month.config
         if month.problems.errors or lang not in config.languages or lang == config.default_language:
-            messages = self.messages()
+            messages = self.messages(month.problems)
             if not month.problems.errors:
                 return 404, "text/plain; charset=utf-8", b"not found\n"
             page = error_page(month.problems, messages, messages.gettext("The bulletin has errors"),
                               messages.gettext("This page reloads by itself when they are fixed."), script)
             return 200, "text/html; charset=utf-8", page.encode("utf-8")
-        messages = load_messages(layouts_dirs(config), lang, config.default_language, Problems())
+        strings = Problems(self.root)  # the review page's own: what the language's catalog lacks
+        messages = load_messages(layouts_dirs(config), lang, config.default_language, strings)
         page = render_review(config, month.month, month.families, lang, messages, script)
+        report_missing(messages, strings)
+        for problem in strings.sorted():
+            self.log(str(problem))
         return 200, "text/html; charset=utf-8", page.encode("utf-8")
 
     def close(self) -> None:

@@ -166,3 +166,35 @@ def test_unchanged_content_rebuilds_byte_identical_minutes_later(project, monkey
         git(root, "commit", "-q", "-m", "February", when=content_time)
         age(root, int(real()))
         assert build() == first
+
+
+def test_the_driver_takes_lists_and_renderers_of_its_own(project):
+    """build_month picks renderers from the registry it is given; a failing one is a located error."""
+    from bulletin.build import build_month
+    from bulletin.problems import BulletinError
+    from bulletin.render import RenderError, Renderer
+
+    class Titles(Renderer):
+        format, suffix, media_type = "txt", ".txt", "text/plain"
+
+        def render(self, view, options):
+            return "\n".join(e.title for s in view.sections for e in s.entries).encode("utf-8")
+
+    class Broken(Titles):
+        format = "bad"
+
+        def render(self, view, options):
+            raise RenderError("no paper left", entry=view.sections[0].entries[0].rel)
+
+    root = project({M + "a.ru.md": entry(title="Первый"), M + "a.kk.md": "---\ntitle: Бірінші\n---\n\nМәтін.\n"})
+    result = build_month(root, "2026-02", ["ru", "kk"], ["txt"], renderers=[Titles()])
+    assert [p.relative_to(root).as_posix() for p in result.outputs] == [
+        "build/2026-02/bulletin-2026-02-ru.txt", "build/2026-02/bulletin-2026-02-kk.txt"]
+    assert (root / "build/2026-02/bulletin-2026-02-kk.txt").read_text(encoding="utf-8") == "Бірінші"
+    with pytest.raises(ValueError, match=r"unknown format pdf \(known: txt, bad\)"):
+        build_month(root, "2026-02", ["ru"], ["pdf"], renderers=[Titles(), Broken()])
+    with pytest.raises(BulletinError) as failed:
+        build_month(root, "2026-02", ["ru"], ["bad"], renderers=[Broken()], out_dir=root / "other")
+    assert [str(p) for p in failed.value.problems.errors] == [
+        f"{M}a.ru.md:1: error: ru bad: no paper left (while laying out this entry)"]
+    assert not (root / "other").exists()

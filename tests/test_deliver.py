@@ -18,7 +18,7 @@ from aiosmtpd.controller import Controller
 
 from bulletin.content import hash_content
 from bulletin.locale import format_long_date
-from conftest import entry, make_project, run
+from conftest import REPO, entry, make_project, run
 
 CONFIG = """\
 publication:
@@ -342,3 +342,20 @@ def test_resend_names_must_be_partners(site, mailbox):
     result = deliver(root, "Alpha Centre")
     assert result.exit_code == 2 and "partner names are for --resend" in result.output
     assert mailbox.messages == []
+
+
+def test_a_string_missing_from_the_partners_catalog_falls_back_with_a_located_warning(site, mailbox):
+    """The e-mail's strings load with the deliver's own problem collector (was a throwaway one: Russian
+    text in a Kazakh e-mail, and no word about it)."""
+    root = site()
+    po = root / "layouts" / "locales" / "kk" / "LC_MESSAGES" / "bulletin.po"
+    po.parent.mkdir(parents=True)
+    text = (REPO / "layouts" / "locales" / "kk" / "LC_MESSAGES" / "bulletin.po").read_text(encoding="utf-8")
+    po.write_text(text.replace('msgstr "Құрметпен,"', 'msgstr ""'), encoding="utf-8")
+    line = text.splitlines().index('msgid "Kind regards,"') + 1
+    result = deliver(root)
+    assert result.exit_code == 0, result.output
+    assert (f"layouts/locales/kk/LC_MESSAGES/bulletin.po:{line}: warning: msgid 'Kind regards,' is not translated "
+            "into 'kk': using the default language's ('ru') translation") in result.output + result.stderr
+    body = by_recipient(mailbox)["beta@example.org"].get_body().get_content()
+    assert "С уважением,\nСынақ тобы" in body

@@ -275,3 +275,21 @@ def test_force_of_unchanged_content_is_a_no_op(published, tmp_path, monkeypatch)
     assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in dist.rglob("*") if p.is_file()} == before
     manifest = json.loads((dist / "2026-02" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["built"] == "2030-01-01T00:00:00Z"
+
+
+def test_the_archive_page_reports_a_string_its_catalog_lacks(tmp_path):
+    """publish's index page loads its strings with the real collector (was a throwaway one: silent)."""
+    from bulletin.config import load_config
+    from bulletin.problems import Problems
+    from bulletin.publish import render_index
+
+    text = (REPO / "layouts" / "locales" / "ru" / "LC_MESSAGES" / "bulletin.po").read_text(encoding="utf-8")
+    root = make_project(tmp_path / "p", {"layouts/locales/ru/LC_MESSAGES/bulletin.po":
+                                         text.replace('msgstr "Архив"', 'msgstr ""')})
+    problems = Problems(root)
+    page = render_index(load_config(root, problems), [], problems)
+    line = text.splitlines().index('msgid "Archive"') + 1
+    assert [str(p) for p in problems.items] == [
+        f"layouts/locales/ru/LC_MESSAGES/bulletin.po:{line}: error: msgid 'Archive' has no translation in the "
+        "default language's catalog ('ru'); add it there"]
+    assert "Архив" not in page

@@ -153,3 +153,75 @@ def test_no_entry_title_stranded_at_the_bottom_of_a_page(project):
         last = lines[-2]
         assert not last.startswith("Заголовок материала номер"), lines[-3:]
         assert "2026" not in last, lines[-3:]  # nor its meta line (byline · outlet · date), without the text
+
+
+def test_a_bad_property_in_the_projects_print_css_is_a_located_warning_and_strict_fails(tmp_path):
+    """WeasyPrint's log is no longer muted: what it skips in layouts/print.css is a warning at file:line."""
+    from conftest import entry, make_project, run
+
+    css = (REPO / "layouts" / "print.css").read_text(encoding="utf-8").splitlines()
+    line = next(i for i, text in enumerate(css, 1) if text.startswith("body {"))
+    css[line - 1] = css[line - 1].replace("body {", "body { colr: red;")
+    root = make_project(tmp_path / "p", {"content/2026-02/a.ru.md": entry(),
+                                         "layouts/print.css": "\n".join(css) + "\n"})
+    warning = (f"layouts/print.css:{line}: warning: PDF: Ignored `colr: red` at column 8, unknown property.")
+    result = run("build", "--project", root, "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    assert warning in result.output.splitlines()
+    strict = run("build", "--project", root, "--format", "pdf", "--strict", "--out", tmp_path / "strict")
+    assert strict.exit_code == 1 and warning in strict.output.splitlines()
+    assert not (tmp_path / "strict").exists()
+
+
+def test_weasyprint_records_are_captured_per_thread():
+    """The capture is one render's (its thread's), not a process-wide change of WeasyPrint's logger."""
+    import logging
+    import threading
+
+    from bulletin.render.pdf_warnings import capture_weasyprint
+
+    logger, mine, theirs = logging.getLogger("weasyprint"), [], []
+    handlers, started, logged = list(logger.handlers), threading.Event(), threading.Event()
+
+    def other():
+        with capture_weasyprint(theirs):
+            started.set()
+            logged.wait(5)
+            logger.warning("other thread")
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    started.wait(5)
+    with capture_weasyprint(mine):
+        logger.warning("Ignored `colr: red` at %d:%d, unknown property.", 3, 5)
+        logged.set()
+        thread.join(5)
+    assert mine == [("warning", "Ignored `colr: red` at 3:5, unknown property.")]
+    assert theirs == [("warning", "other thread")]
+    assert logger.handlers == handlers and logger.level == logging.NOTSET
+
+
+def test_project_fonts_without_touching_the_process_environment(tmp_path, monkeypatch):
+    """Our fonts reach WeasyPrint through its font map, not FONTCONFIG_FILE: the environment is the whole
+    process's, and renders at once (threads, publish's tasks) would see one another's."""
+    import os
+
+    from bulletin.config import load_config
+    from bulletin.problems import Problems
+    from bulletin.render.pdf import html_to_pdf
+    from conftest import make_project
+
+    class Watched(dict):
+        def __setitem__(self, key, value):
+            assert key != "FONTCONFIG_FILE", "the render set FONTCONFIG_FILE"
+            super().__setitem__(key, value)
+
+    monkeypatch.setattr(os, "environ", Watched(os.environ))
+    root = make_project(tmp_path / "p")
+    html = '<html lang="ru"><body><p style="font-family: serif">Қазақ тілі, «ёлка»</p>' \
+           '<p style="font-family: monospace">code</p></body></html>'
+    pdf, refused = html_to_pdf(html, load_config(root, Problems(root)), "none")
+    assert refused == []
+    (tmp_path / "x.pdf").write_bytes(pdf)
+    fonts = pdf_fonts(tmp_path / "x.pdf")
+    assert fonts and fonts <= PROJECT_FONTS, fonts  # no system font, even for a generic family

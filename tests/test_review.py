@@ -12,7 +12,7 @@ import pytest
 from bulletin.build import load_month_content
 from bulletin.locale import load_messages
 from bulletin.problems import Problems
-from bulletin.render import layouts_dirs
+from bulletin.layouts import layouts_dirs
 from bulletin.review import render_review
 from bulletin.serve import Preview
 from conftest import entry

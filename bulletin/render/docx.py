@@ -10,9 +10,12 @@ import re
 import zipfile
 
 from ..locale import LANGUAGE_TAGS
-from ..markdown import ASSET_REF, hyphenate_blocks, run_pandoc, shift_headings
+from ..fonts import fonts_dir
+from ..layouts import find_layout
+from ..markdown import ASSET_REF, PandocError, hyphenate_blocks, run_pandoc, shift_headings
 from ..typography import break_plain_url
-from . import View, find_layout, fonts_dir
+from .base import RenderError, RenderOptions, Renderer
+from .view import View
 from .docx_fonts import StyleFaces, embed_fonts, font_faces, split_uncovered
 
 API_VERSION = [1, 23, 1]
@@ -290,3 +293,14 @@ def mark_runs(parts: dict[str, bytes], lang: str, folder) -> dict[tuple[str, boo
         if "STYLEREF" in text:
             face.update(rubrics)  # the running header shows each rubric's title
     return usage
+
+
+class DocxRenderer(Renderer):
+    format, suffix = "docx", ".docx"
+    media_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+    def render(self, view: View, options: RenderOptions) -> bytes:
+        try:
+            return render_docx(view, view.config.timeouts["pandoc"], options.problems)
+        except PandocError as exc:
+            raise RenderError(str(exc)) from exc

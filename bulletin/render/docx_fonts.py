@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import read_cmap
+from ..fonts import read_cmap
 
 # ECMA-376 Part 1, §17.8.1: a font part is a TrueType file whose first 32 bytes are XORed with its key.
 FONT_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.obfuscatedFont"

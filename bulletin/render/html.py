@@ -3,35 +3,17 @@
 from __future__ import annotations
 
 import base64
-import functools
 import re
 
-import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from ..layouts import read_layout, render_template
 from ..markdown import ASSET_REF
-from ..typography import break_printed_urls, break_url
-from . import View, find_layout, layouts_dirs
+from ..typography import break_printed_urls
+from .base import RenderOptions, Renderer
+from .view import View
 
 TEMPLATE = "bulletin.html.j2"
-
-
-@functools.lru_cache(maxsize=8)
-def _environment(folders: tuple[str, ...]) -> jinja2.Environment:
-    # Kept between builds so `serve` does not recompile templates; auto_reload notices edited layouts.
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(list(folders)), auto_reload=True,
-        autoescape=True,  # every template, whatever its name: entry text is data, never markup
-        extensions=["jinja2.ext.i18n"], undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True)
-
-
-def make_environment(view: View) -> jinja2.Environment:
-    env = _environment(tuple(str(d) for d in layouts_dirs(view.config)))
-    env.filters["plain"] = lambda text: str(text).replace("\u00a0", " ").replace("\u00ad", "").replace("\u2060", "")
-    env.filters["url"] = lambda text: Markup(break_url(str(escape(text))))
-    env.install_gettext_callables(view.gettext, view.ngettext, newstyle=True)
-    return env
 
 
 def _assets(html: str, body) -> str:
@@ -48,16 +30,20 @@ def _assets(html: str, body) -> str:
 
 def render_html(view: View, for_print: bool = False, reload_script: str = "") -> str:
     """``for_print`` selects the print stylesheet (the PDF is laid out from this HTML)."""
-    env = make_environment(view)
-    css_name = "print.css" if for_print else "screen.css"
-    css = find_layout(view.config, css_name).read_text(encoding="utf-8")
+    css = read_layout(view.config, "print.css" if for_print else "screen.css")
     if not for_print:
-        css += "\n@media print {\n" + find_layout(view.config, "print-web.css").read_text(encoding="utf-8") + "\n}\n"
+        css += "\n@media print {\n" + read_layout(view.config, "print-web.css") + "\n}\n"
     bodies = {}
     for section in view.sections:
         for entry in section.entries:
             bodies[entry.anchor] = (Markup(break_printed_urls(_assets(entry.body.html, entry.body)))
                                     if entry.body else "")
-    template = env.get_template(TEMPLATE)
-    return template.render(v=view, bodies=bodies, css=Markup(css), for_print=for_print,
-                           reload_script=Markup(reload_script))
+    return render_template(view.config, TEMPLATE, view.gettext, view.ngettext, v=view, bodies=bodies,
+                           css=Markup(css), for_print=for_print, reload_script=Markup(reload_script))
+
+
+class HtmlRenderer(Renderer):
+    format, suffix, media_type = "html", ".html", "text/html"
+
+    def render(self, view: View, options: RenderOptions) -> bytes:
+        return render_html(view, reload_script=options.reload_script).encode("utf-8")

@@ -3,63 +3,27 @@
 from __future__ import annotations
 
 import base64
-import contextlib
-import functools
-import hashlib
-import logging
 import multiprocessing
 import os
-import tempfile
 import traceback
-import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..config import Config
 from ..processes import die_with_parent
-from . import DEFAULT_FONTS, DEFAULT_LAYOUTS, View, fonts_dir, read_cmap
+from ..fonts import DEFAULT_FONTS, fonts_dir
+from ..layouts import DEFAULT_LAYOUTS
+from .base import RenderError, RenderOptions, Renderer
+from .view import View
 from .html import render_html
+from .pdf_fonts import font_cache, font_configuration
+from .pdf_warnings import capture_weasyprint, report_weasyprint
 from ..epoch import ENV as SOURCE_DATE_EPOCH
 from ..locale import LANGUAGE_TAGS
 
-FONTS_CONF = """<?xml version="1.0"?>
-<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
-<fontconfig>
-  <dir>{fonts}</dir>
-  <cachedir>{cache}</cachedir>
-</fontconfig>
-"""
 
-
-class PdfError(Exception):
-    """The renderer failed; ``entry`` is the project-relative path of the entry it was laying out, if known."""
-
-    def __init__(self, message: str, entry: str | None = None):
-        super().__init__(message)
-        self.entry = entry
-
-
-@functools.lru_cache(maxsize=4)
-def font_coverage(folder: Path) -> frozenset[int]:
-    """Every code point some font in the folder has a glyph for."""
-    return frozenset().union(*(read_cmap(path, path.stat().st_mtime_ns) for path in sorted(folder.glob("*.[ot]tf"))))
-
-
-def report_uncovered(entries, config: Config, problems) -> None:
-    """Warn, with file and line, about characters no project font has: they would print as boxes."""
-    covered = font_coverage(fonts_dir(config).resolve())
-    for entry in entries:
-        if entry.draft:
-            continue
-        used = set(entry.title + entry.body + " ".join(entry.authors) + (entry.outlet or ""))
-        missing = sorted(c for c in used if ord(c) not in covered and not c.isspace()
-                         and unicodedata.category(c) not in ("Cf", "Cc", "Mn"))
-        if missing:
-            text = entry.path.read_text(encoding="utf-8-sig", errors="replace").replace("\r\n", "\n")
-            line = text[:text.find(missing[0])].count("\n") + 1 if missing[0] in text else entry.body_line
-            shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in missing[:8])
-            problems.warning(entry.path, line, f"no font in fonts/ has {shown}: the PDF would show boxes; "
-                                               "replace the characters or add a font that covers them")
+class PdfError(RenderError):
+    """WeasyPrint failed, ran out of time or memory, or was refused a fetch."""
 
 
 def allowed_roots(config: Config) -> list[Path]:
@@ -95,45 +59,6 @@ def make_fetcher(config: Config, refused: list[str]):
     return ProjectFetcher()
 
 
-@contextlib.contextmanager
-def _font_cache():
-    """fontconfig's cache of the project fonts: kept in the user's cache folder (fast, nothing left in /tmp),
-    or in a temporary folder removed afterwards when that is not writable."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bulletin" / "fontconfig"
-    try:
-        base.mkdir(parents=True, exist_ok=True)
-        if os.access(base, os.W_OK):
-            yield base
-            return
-    except OSError:
-        pass
-    with tempfile.TemporaryDirectory(prefix="bulletin-fc-") as folder:
-        yield Path(folder)
-
-
-def font_configuration(folder: Path, cache: Path):
-    """A fontconfig that sees only the committed fonts: no system font can slip in as a fallback."""
-    from weasyprint.text.fonts import FontConfiguration
-
-    text = FONTS_CONF.format(fonts=folder.resolve(), cache=cache)
-    # One file per configuration, written by rename: renderers running at once (publish, build --lang all)
-    # must never read another's half-written file.
-    conf = cache / f"fonts-{hashlib.sha256(text.encode()).hexdigest()[:12]}.conf"
-    if not conf.is_file():
-        staging = conf.with_name(f".{conf.name}.{os.getpid()}")
-        staging.write_text(text, encoding="utf-8")
-        os.replace(staging, conf)
-    previous = os.environ.get("FONTCONFIG_FILE")
-    os.environ["FONTCONFIG_FILE"] = str(conf)
-    try:
-        return FontConfiguration()
-    finally:
-        if previous is None:
-            os.environ.pop("FONTCONFIG_FILE", None)
-        else:
-            os.environ["FONTCONFIG_FILE"] = previous
-
-
 def _with_xmp(metadata, extra: dict):
     """The document's metadata, also writing dc:publisher, dc:language and the month into XMP."""
     from xml.etree.ElementTree import SubElement
@@ -160,13 +85,13 @@ def _with_xmp(metadata, extra: dict):
 
 
 def html_to_pdf(html: str, config: Config, variant: str | None = None,
-                xmp: dict | None = None) -> tuple[bytes, list[str]]:
-    """In-process rendering; returns the PDF and what the fetcher refused (a refusal is fatal)."""
+                xmp: dict | None = None, warnings: list | None = None) -> tuple[bytes, list[str]]:
+    """In-process rendering; returns the PDF and what the fetcher refused (a refusal is fatal).
+    ``warnings``, when given, receives WeasyPrint's (level, message) records of this render."""
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
     refused: list[str] = []
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
     fetcher = make_fetcher(config, refused)
     document = HTML(string=html, base_url=(config.content_dir.resolve().as_uri() + "/"), url_fetcher=fetcher)
     variant = variant or config.pdf_variant
@@ -174,7 +99,7 @@ def html_to_pdf(html: str, config: Config, variant: str | None = None,
                "custom_metadata": False, "optimize_images": True}
     if options["pdf_variant"] and options["pdf_variant"].startswith("pdf/ua"):
         options["pdf_tags"] = True
-    with _font_cache() as cache:
+    with font_cache() as cache, capture_weasyprint([] if warnings is None else warnings):
         try:
             rendered = document.render(font_config=font_configuration(fonts_dir(config), cache), **options)
             if xmp:
@@ -228,19 +153,20 @@ def _child(html: str, config: Config, variant: str | None, xmp: dict, created: i
     _limit_memory(config.limits["pdf_memory_mb"])
     _follow_entries(current)
     try:
-        pdf, refused = html_to_pdf(html, config, variant, xmp)
-        pipe.send(("ok", refused, b"" if refused else pdf))
+        warnings: list = []
+        pdf, refused = html_to_pdf(html, config, variant, xmp, warnings)
+        pipe.send(("ok", refused, b"" if refused else pdf, warnings))
     except MemoryError:
         pipe.send(("error", [f"the PDF layout needed more than {config.limits['pdf_memory_mb']} MB of memory "
-                             "(limit: limits.pdf_memory_mb in bulletin.yaml)"], b""))
+                             "(limit: limits.pdf_memory_mb in bulletin.yaml)"], b"", []))
     except RecursionError:
         pipe.send(("error", ["the PDF layout is nested too deeply (lower limits.inline_nesting or limits.nesting "
-                             "in bulletin.yaml)"], b""))
+                             "in bulletin.yaml)"], b"", []))
     except BaseException as exc:  # report anything to the parent rather than die silently
         # one line, no traceback: the last frame says where it broke
         frame = traceback.extract_tb(exc.__traceback__)[-1:] or [None]
         where = f" in {Path(frame[0].filename).name}:{frame[0].lineno}" if frame[0] else ""
-        pipe.send(("error", [f"{type(exc).__name__}: {str(exc)[:300]}{where}"], b""))
+        pipe.send(("error", [f"{type(exc).__name__}: {str(exc)[:300]}{where}"], b"", []))
     finally:
         pipe.close()
 
@@ -249,8 +175,9 @@ def _entry_at(view: View, anchor: str) -> str | None:
     return next((e.rel for s in view.sections for e in s.entries + view.untranslated if e.anchor == anchor), None)
 
 
-def render_pdf(view: View, timeout: int, variant: str | None = None) -> bytes:
-    """Render in a forked child so a pathological entry ends with an error at the time limit."""
+def render_pdf(view: View, timeout: int, variant: str | None = None, problems=None) -> bytes:
+    """Render in a forked child so a pathological entry ends with an error at the time limit.
+    ``problems``, when given, receives WeasyPrint's warnings, located (pdf_warnings.py)."""
     html = render_html(view, for_print=True)
     xmp = {"publisher": view.publisher.replace("\u00a0", " "), "language": LANGUAGE_TAGS[view.lang],
            "coverage": f"{view.month} ({view.month_title})"}
@@ -264,7 +191,7 @@ def render_pdf(view: View, timeout: int, variant: str | None = None) -> bytes:
         if not receiver.poll(timeout):
             raise PdfError(f"the PDF layout did not finish within {timeout} s "
                            f"(limit: timeouts.pdf in bulletin.yaml)", _entry_at(view, current.value.decode()))
-        status, messages, pdf = receiver.recv()
+        status, messages, pdf, warnings = receiver.recv()
     except EOFError:
         process.join(5)
         signal_name = f" (signal {-process.exitcode})" if process.exitcode and process.exitcode < 0 else ""
@@ -281,4 +208,13 @@ def render_pdf(view: View, timeout: int, variant: str | None = None) -> bytes:
         raise PdfError("the PDF renderer failed: " + "; ".join(messages), _entry_at(view, current.value.decode()))
     if messages:
         raise PdfError("; ".join(messages))
+    if problems is not None:
+        report_weasyprint(warnings, view, html, problems)
     return pdf
+
+
+class PdfRenderer(Renderer):
+    format, suffix, media_type = "pdf", ".pdf", "application/pdf"
+
+    def render(self, view: View, options: RenderOptions) -> bytes:
+        return render_pdf(view, view.config.timeouts["pdf"], options.pdf_variant, options.problems)

@@ -62,6 +62,7 @@ class Config:
     rubrics: list[Rubric] = field(default_factory=list)
     min_coverage: dict[str, float] = field(default_factory=dict)
     delivery: Delivery | None = None
+    vocabularies: dict = field(default_factory=dict)  # kind -> incidents.Vocabulary (regions, violations, groups)
 
     @property
     def content_dir(self) -> Path:
@@ -356,4 +357,6 @@ def load_config(root: Path, problems: Problems) -> Config:
     doc = load_yaml(text, rubrics, problems) if text is not None else None
     if doc is not None:
         _check_rubrics(doc, rubrics, problems, config)
+    from .incidents import load_vocabularies  # imports this module's KEY_RE
+    config.vocabularies = load_vocabularies(config.content_dir, problems, config.default_language)
     return config

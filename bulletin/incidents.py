@@ -233,3 +233,37 @@ def read_incident(entry, doc: YamlDoc, vocabularies: dict[str, Vocabulary], prob
     reader.region()
     reader.violations()
     reader.persons()
+
+
+def _enum(config, kind: str) -> dict:
+    """A vocabulary as a JSON Schema enum, its names in the default language as the description."""
+    vocabulary = config.vocabularies.get(kind)
+    if vocabulary is None:  # the project has no such file: any key is refused by check, say where to add it
+        return {"type": "string", "description": f"a key from content/{VOCABULARIES[kind]} (not in this project)"}
+    names = "; ".join(f"{t.key} = {t.name(config.default_language, config.default_language)}"
+                      for t in vocabulary.terms.values())
+    return {"type": "string", "enum": list(vocabulary.terms), "description": names}
+
+
+def schema_properties(config) -> dict:
+    """The incident fields for `bulletin schema`, with the project's vocabularies as enums."""
+    person = {key: {"description": text} for key, text in PERSON_KEYS.items()}
+    person["name"] |= {"type": "string", "minLength": 1}
+    person["role"] |= {"type": "string", "enum": list(ROLES)}
+    person["group"] |= {k: v for k, v in _enum(config, "group").items() if k != "description"}
+    person["confidential"] |= {"type": "boolean"}
+    return {
+        "region": {**_enum(config, "region"), "description": f"{KEYS['region']}: {_enum(config, 'region')['description']}"},
+        "violations": {"type": "array", "items": _enum(config, "violation"), "description": KEYS["violations"]},
+        "persons": {"type": "array", "description": KEYS["persons"],
+                    "items": {"type": "object", "properties": person, "required": ["name", "role"],
+                              "additionalProperties": False}},
+    }
+
+
+def region_name(config, key: str | None, lang: str) -> str | None:
+    """The region as the meta line shows it in ``lang``; None without one or with ``meta_region: false``."""
+    vocabulary = config.vocabularies.get("region")
+    if key is None or vocabulary is None or not config.switches.get("meta_region", True):
+        return None
+    return vocabulary.name(key, lang, config.default_language)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
+
+import conftest
 
 from bulletin.config import load_config
 from bulletin.content import load_month
@@ -159,3 +164,52 @@ def test_importer_takes_region_names_from_the_one_list_of_regions(tmp_path):
     assert title == "Пикет в Абайской области и Курчатове, не в Семипалатинской области"
     places_text = (REPO / "content" / "places.yaml").read_text(encoding="utf-8")
     assert "область" not in places_text.split("\nregions:")[1]  # no second list of region names
+
+
+def test_schema_has_the_fields_with_the_vocabularies_as_enums(project):
+    jsonschema = pytest.importorskip("jsonschema")
+    root = project(VOCABULARIES)
+    schema = json.loads(run("schema", "--project", root).output)
+    properties = schema["properties"]
+    assert ", ".join(properties["region"]["enum"]) == REGIONS
+    assert "abai = Абайская область" in properties["region"]["description"]
+    assert properties["violations"]["items"]["enum"][:3] == ["detention", "torture", "killing"]
+    person = properties["persons"]["items"]
+    assert person["required"] == ["name", "role"] and person["properties"]["role"]["enum"] == list(ROLES.split(", "))
+    assert person["properties"]["group"]["enum"][-1] == "other"
+    validator = jsonschema.Draft202012Validator(schema)
+    good = {"title": "Т", "region": "abai", "violations": ["torture"],
+            "persons": [{"name": "А", "role": "victim", "group": "lawyer", "confidential": True}]}
+    assert not list(validator.iter_errors(good))
+    for bad in ({"region": "semey"}, {"violations": ["free-speech"]}, {"persons": [{"name": "А"}]},
+                {"persons": [{"name": "А", "role": "victim", "confidential": "yes"}]}):
+        assert list(validator.iter_errors({"title": "Т", **bad})), bad
+
+
+META = entry(region="abai", author="Анна Ли", outlet="Газета").replace("Текст материала.", "Текст.")
+
+
+@pytest.mark.parametrize("lang,region", [("ru", "Абайская область"), ("kk", "Абай облысы"), ("en", "Abai Region")])
+def test_meta_line_shows_the_region_in_the_bulletins_language(project, lang, region):
+    """An English bulletin printing the Russian original (policy original) still names the region in English."""
+    config = conftest.BASE_CONFIG + "translations: {kk: original, en: original}\n"
+    root = project({**VOCABULARIES, f"{M}item.ru.md": META}, config=config)
+    assert run("build", "2026-02", "--lang", lang, "--format", "html,docx", "--project", root).exit_code == 0
+    html = (root / "build" / "2026-02" / f"bulletin-2026-02-{lang}.html").read_text(encoding="utf-8")
+    meta = re.search(r'<p class="entry-meta">(.*?)</p>', html, re.S)[1]
+    assert re.sub("<[^>]+>", "", meta).endswith(f" · {region}")
+    assert f'<span class="entry-region" lang="{lang}">{region}</span>' in meta
+    import docx
+    document = docx.Document(root / "build" / "2026-02" / f"bulletin-2026-02-{lang}.docx")
+    metas = [p.text for p in document.paragraphs if p.style.name == "Entry Meta"]
+    assert len(metas) == 1 and metas[0].endswith(f" · {region}")
+
+
+def test_meta_region_switch_off(project):
+    root = project({**VOCABULARIES, f"{M}item.ru.md": META}, config=conftest.BASE_CONFIG + "meta_region: false\n")
+    assert run("build", "2026-02", "--format", "html", "--project", root).exit_code == 0
+    html = (root / "build" / "2026-02" / "bulletin-2026-02-ru.html").read_text(encoding="utf-8")
+    assert "entry-meta" in html and "entry-region" not in html and "Абайская" not in html
+    root = project({**VOCABULARIES, f"{M}item.ru.md": META}, config=conftest.BASE_CONFIG + "meta_region: 'no'\n")
+    result = run("check", "--project", root)
+    assert "bulletin.yaml:8: error: 'meta_region': expected true or false, got a string ('no')" in result.output

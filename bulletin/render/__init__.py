@@ -66,6 +66,7 @@ class EntryView:
     source_text: str
     body: Converted | None
     rel: str
+    region: str | None = None  # its name in the bulletin's language, for the meta line
 
 
 @dataclass
@@ -106,8 +107,11 @@ class View:
         return f"{self.publication} — {self.month_title}".replace("\u00a0", " ").replace("\u2060", "")
 
 
-def _entry_view(item, lang: str, converted: dict, messages: Messages) -> EntryView:
+def _entry_view(item, lang: str, converted: dict, messages: Messages, config: Config) -> EntryView:
+    from ..incidents import region_name
+
     entry = item.entry
+    region = region_name(config, entry.region, lang)
     text_lang = entry.lang
     source_text = entry.source or ""  # printed in full: a shortened URL is no citation on paper
     return EntryView(
@@ -116,7 +120,8 @@ def _entry_view(item, lang: str, converted: dict, messages: Messages) -> EntryVi
         authors=[typeset_text(a, text_lang) for a in entry.authors],
         outlet=typeset_text(entry.outlet, text_lang) if entry.outlet else None, date=entry.date,
         date_text=format_long_date(entry.date, lang) if entry.date else "", source=entry.source,
-        source_text=source_text, body=converted.get(entry.key), rel=entry.rel)
+        source_text=source_text, body=converted.get(entry.key), rel=entry.rel,
+        region=typeset_text(region, lang) if region else None)
 
 
 def make_view(bulletin: Bulletin, converted: dict, messages: Messages, created: dt.datetime | None = None) -> View:
@@ -125,7 +130,7 @@ def make_view(bulletin: Bulletin, converted: dict, messages: Messages, created: 
 
     config, lang = bulletin.config, bulletin.lang
     sections = [SectionView(s.anchor, s.rubric.key, typeset_text(s.title, lang),
-                            [_entry_view(i, lang, converted, messages) for i in s.items])
+                            [_entry_view(i, lang, converted, messages, config) for i in s.items])
                 for s in bulletin.sections]
     count = sum(len(s.entries) for s in sections)
     return View(
@@ -135,7 +140,7 @@ def make_view(bulletin: Bulletin, converted: dict, messages: Messages, created: 
         month_title=format_month(bulletin.month, lang),
         count_text=typeset_text(messages.ngettext("%(num)d item", "%(num)d items", count) % {"num": count}, lang),
         sections=sections,
-        untranslated=[_entry_view(i, lang, converted, messages) for i in bulletin.untranslated],
+        untranslated=[_entry_view(i, lang, converted, messages, config) for i in bulletin.untranslated],
         messages=messages, created=created or build_time(config, bulletin.month, lang))
 
 

@@ -67,7 +67,7 @@ def build_document(view: View) -> dict:
         for entry in section.entries:
             part: list = [_header(2, entry.anchor, entry.title)]
             meta = ", ".join(entry.authors)
-            for piece in (entry.outlet, entry.date_text):
+            for piece in (entry.outlet, entry.date_text, entry.region):
                 if piece:
                     meta = f"{meta} · {piece}" if meta else piece
             if meta:

@@ -133,7 +133,7 @@ def make_view(bulletin: Bulletin, converted: dict, messages: Messages, created: 
                             [_entry_view(i, lang, converted, messages, config) for i in s.items])
                 for s in bulletin.sections]
     count = sum(len(s.entries) for s in sections)
-    return View(
+    view = View(
         config=config, month=bulletin.month, lang=lang,
         publication=typeset_text(config.localized(config.publication, lang), lang),
         publisher=typeset_text(config.localized(config.publisher, lang), lang) if config.publisher else "",
@@ -142,6 +142,9 @@ def make_view(bulletin: Bulletin, converted: dict, messages: Messages, created: 
         sections=sections,
         untranslated=[_entry_view(i, lang, converted, messages, config) for i in bulletin.untranslated],
         messages=messages, created=created or build_time(config, bulletin.month, lang))
+    from ..stats_section import make_stats_view  # the statistics section (statistics: true), charts drawn here
+    view.extra["statistics"] = make_stats_view(bulletin, messages, fonts_dir(config))
+    return view
 
 
 def write_outputs(outputs: dict[Path, bytes]) -> list[Path]:

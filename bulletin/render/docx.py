@@ -11,6 +11,7 @@ import zipfile
 
 from ..locale import LANGUAGE_TAGS
 from ..markdown import ASSET_REF, hyphenate_blocks, run_pandoc, shift_headings
+from ..stats_section import stats_blocks
 from . import View, find_layout, fonts_dir
 from .docx_fonts import StyleFaces, embed_fonts, font_faces, split_uncovered
 
@@ -84,6 +85,7 @@ def build_document(view: View) -> dict:
             if entry.foreign:
                 part = [{"t": "Div", "c": [["", [], [["lang", LANGUAGE_TAGS[entry.lang]]]], part]}]
             blocks.extend(part)
+    blocks.extend(stats_blocks(view))
     if view.untranslated:
         blocks.append(_header(1, "untranslated", _("Not yet translated")))
         blocks.append({"t": "Para", "c": inlines(_("These items are available only in the original language:"))})
@@ -133,6 +135,8 @@ def _toc_paragraphs(view: View, instruction: str) -> str:
     for section in view.sections:
         rows.append((1, section.anchor, section.title))
         rows.extend((2, entry.anchor, entry.title) for entry in section.entries)
+    if view.extra.get("statistics"):
+        rows.append((1, view.extra["statistics"].anchor, view.extra["statistics"].title))
     if view.untranslated:
         rows.append((1, "untranslated", view.gettext("Not yet translated")))
     if not rows:
@@ -164,6 +168,9 @@ def finish_docx(data: bytes, view: View) -> dict[str, bytes]:
         if info.filename == "word/document.xml":
             text = content.decode("utf-8")
             text = _TOC_FIELD.sub(lambda m: _toc_paragraphs(view, html.unescape(m["instr"])), text, count=1)
+            # pandoc names a picture by its source, here a whole data: URI (the picture twice over); the
+            # alternative text Word and LibreOffice show is wp:docPr's descr, which pandoc fills from the alt
+            text = re.sub(r'(<pic:cNvPr [^>]*?descr=")data:[^"]*"', r'\1"', text)
             content = arrange_cover(text).encode("utf-8")
         elif info.filename == "word/numbering.xml":
             text = content.decode("utf-8")

@@ -9,10 +9,13 @@ from pathlib import Path
 
 BAR = "#8a1c1c"  # the stylesheets' accent (rubric titles)
 TEXT = "#222222"
-WIDTH_IN = 6.3  # 16 cm: the PDF's text width, so the chart is printed at 1:1 and its text at 9 pt
+# Each name above its bar, so the chart is narrow: 9 cm, printed at its own size (text at 9 pt), and on a
+# phone's 360 px nearly so; a name beside its bar would shrink a 16 cm chart's text to 5 pt there.
+WIDTH_IN = 3.6
 FONT_PT = 9
-LABEL_CHARS = 42  # a label wraps after this many characters (rubric titles are long)
-PNG_DPI = 220  # the DOCX's picture: sharp on paper at its printed size
+LABEL_CHARS = 50  # a name wraps after this many characters (rubric titles are long)
+LINE_IN, BAR_IN, GAP_IN = 0.175, 0.13, 0.13  # a name's line, a bar, the space after it
+PNG_DPI = 300  # the DOCX's picture: sharp on paper at its printed size
 
 
 @functools.lru_cache(maxsize=4)
@@ -33,27 +36,25 @@ def draw_chart(rows: list[tuple[str, int]], fonts: Path) -> tuple[bytes, bytes]:
     from matplotlib.figure import Figure
 
     rc = {"font.family": list(_families(fonts)), "font.size": FONT_PT, "svg.fonttype": "path",
-          "svg.hashsalt": "bulletin", "text.color": TEXT, "axes.edgecolor": TEXT, "xtick.color": TEXT,
-          "ytick.color": TEXT}
+          "svg.hashsalt": "bulletin", "text.color": TEXT}
     with matplotlib.rc_context(rc):
         labels = [textwrap.fill(name, LABEL_CHARS) for name, _ in rows]
-        lines = sum(label.count("\n") + 1 for label in labels)
-        figure = Figure(figsize=(WIDTH_IN, 0.35 + 0.19 * lines + 0.12 * len(rows)))
-        axes = figure.add_subplot()
-        positions = range(len(rows))
-        values = [number for _, number in rows]
-        axes.barh(positions, values, color=BAR, height=0.6)
-        axes.set_yticks(list(positions), labels)
-        axes.invert_yaxis()  # largest on top, in reading order
-        axes.set_xlim(0, max(values + [1]) * 1.12)
-        axes.xaxis.set_visible(False)
-        for side in ("top", "right", "bottom"):
-            axes.spines[side].set_visible(False)
-        axes.tick_params(axis="y", length=0, pad=4)
-        for position, number in zip(positions, values):
-            axes.text(number, position, f" {number}", va="center", ha="left")
-        figure.tight_layout(pad=0.3)
+        height = 0.03 + sum((label.count("\n") + 1) * LINE_IN + BAR_IN + GAP_IN for label in labels)
+        figure = Figure(figsize=(WIDTH_IN, height))
+        axes = figure.add_axes((0, 0, 1, 1))
+        axes.set_axis_off()
+        longest = max([number for _, number in rows] + [1])
+        scale = 0.88 / longest  # room after the longest bar for its number
+        axes.set_xlim(0, 1)
+        axes.set_ylim(height, 0)  # inches from the top
+        top = 0.03  # room for the first name's accents
+        for label, (_, number) in zip(labels, rows):
+            top += (label.count("\n") + 1) * LINE_IN
+            axes.text(0, top - 0.012, label, va="bottom", ha="left", linespacing=1.1)
+            axes.barh(top + BAR_IN / 2, number * scale, height=BAR_IN, left=0, color=BAR)
+            axes.text(number * scale + 0.015, top + BAR_IN / 2, str(number), va="center", ha="left")
+            top += BAR_IN + GAP_IN
         svg, png = io.BytesIO(), io.BytesIO()
-        figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
-        figure.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None})
+        figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None}, transparent=True)
+        figure.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None}, transparent=True)
     return svg.getvalue(), png.getvalue()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, field
 
-from .chart import draw_chart
+from .chart import WIDTH_IN, draw_chart
 from .stats import HEADINGS, N_, count, label
 from .typography import typeset_text
 
@@ -95,7 +95,7 @@ def stats_blocks(view) -> list:
                     {"t": "Para", "c": _inlines(stats.summary)}]
     for table in stats.tables:
         blocks.append({"t": "Header", "c": [2, [table.anchor, [], []], _inlines(table.heading)]})
-        image = {"t": "Image", "c": [["", [], [["width", "16cm"]]], _inlines(table.alt), [table.png_uri, ""]]}
+        image = {"t": "Image", "c": [["", [], [["width", f"{WIDTH_IN}in"]]], _inlines(table.alt), [table.png_uri, ""]]}
         blocks.append({"t": "Para", "c": [image]})
         blocks.append(_table([table.name_heading, table.count_heading],
                              [[name, str(number)] for name, number in table.rows]))

@@ -26,6 +26,7 @@ from .locale import BABEL_LOCALES, format_long_date, format_month, load_messages
 from .typography import typeset_text
 from .problems import BulletinError, Problems
 from .render import FORMATS, find_layout, fsync_dir, layouts_dirs, write_atomic
+from .stats import month_totals, year_totals  # the manifest's totals, the archive's per year
 
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
@@ -205,7 +206,7 @@ def make_manifest(content: Month, outputs: dict[str, bytes], built) -> dict:
     return {"publication": config.publication, "publisher": config.publisher, "month": content.month,
             "built": built.isoformat().replace("+00:00", "Z"), "tool": {"name": "bulletin", "version": __version__},
             "languages": list(config.languages), "default_language": config.default_language,
-            "coverage": coverage, "files": files}
+            "coverage": coverage, "totals": month_totals(content.entries, config), "files": files}
 
 
 def encode_manifest(manifest: dict) -> bytes:
@@ -303,7 +304,7 @@ def render_index(config: Config, releases: list[dict]) -> str:
                      "published": format_long_date(built.date(), lang), "published_iso": built.date().isoformat()})
     css = find_layout(config, "screen.css").read_text(encoding="utf-8")
     return env.get_template(ARCHIVE_TEMPLATE).render(
-        lang=lang, releases=view, css=Markup(css),
+        lang=lang, releases=view, css=Markup(css), years=year_totals(releases),
         publication=typeset_text(config.localized(config.publication, lang), lang),
         publisher=typeset_text(config.localized(config.publisher, lang), lang) if config.publisher else "")
 

@@ -118,6 +118,27 @@ def count(entries: list[Entry], config: Config, by: str, start: str, end: str) -
     return stats
 
 
+def month_totals(entries: list[Entry], config: Config) -> dict[str, int]:
+    """A month's entries and persons, counted as `bulletin stats` counts them, for its release's manifest."""
+    stats = count(counted_entries(entries, config), config, "rubric", "", "")
+    return {"entries": stats.entries, "persons": stats.persons}
+
+
+def year_totals(releases: list[dict]) -> list[dict]:
+    """Released months' manifests -> per year, newest first: entries, persons and the issues that carry them
+    (a release published before manifests had totals is not in them)."""
+    years: dict[str, dict] = {}
+    for release in releases:
+        totals = release.get("totals")
+        if isinstance(totals, dict):
+            year = years.setdefault(release["month"][:4], {"year": release["month"][:4], "entries": 0, "persons": 0,
+                                                          "issues": 0})
+            year["entries"] += int(totals.get("entries", 0))
+            year["persons"] += int(totals.get("persons", 0))
+            year["issues"] += 1
+    return [years[key] for key in sorted(years, reverse=True)]
+
+
 def load_period(config: Config, start: str, end: str, problems: Problems) -> list[Entry]:
     """The counted entries of every month folder from ``start`` to ``end``."""
     entries: list[Entry] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -117,3 +118,30 @@ def test_an_invalid_entry_stops_stats_with_its_location(tmp_path):
 def test_unknown_language(site):
     result = run("stats", "--lang", "de", "--project", site)
     assert result.exit_code == 2 and "Error: unknown language de (configured: ru, kk, en)" in result.output
+
+
+def test_archive_index_shows_the_years_totals(tmp_path, monkeypatch):
+    """publish records each month's totals in its manifest; the archive page sums them per year."""
+    import bulletin.publish as publish_module
+
+    site = copy_site(tmp_path / "site")
+    monkeypatch.setattr(publish_module, "render_release", lambda content, progress, timings: {
+        f"bulletin-{content.month}-ru.html": b"<!DOCTYPE html>"})  # the files are not what this is about
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1772323200")
+    for month in ("2026-01", "2026-02"):
+        assert run("publish", month, "--project", site).exit_code == 0
+    manifest = json.loads((site / "dist" / "2026-01" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["totals"] == {"entries": 2, "persons": 5}
+    html = (site / "dist" / "index.html").read_text(encoding="utf-8")
+    section = html[html.index('<section class="archive-totals"'):html.index("</section>")]
+    text = " ".join(re.sub(r"<[^>]+>", " ", section).replace("\u00a0", " ").split())
+    assert text == "Итоги по годам 2026 : 5 материалов, 9 человек (2 выпуска)"
+    assert "Касымов" not in html and "Касымов" not in json.dumps(manifest, ensure_ascii=False)
+
+
+def test_year_totals_leave_out_releases_without_totals():
+    from bulletin.stats import year_totals
+    releases = [{"month": "2026-02", "totals": {"entries": 3, "persons": 4}}, {"month": "2026-01"},
+                {"month": "2025-12", "totals": {"entries": 1, "persons": 0}}]
+    assert year_totals(releases) == [{"year": "2026", "entries": 3, "persons": 4, "issues": 1},
+                                     {"year": "2025", "entries": 1, "persons": 0, "issues": 1}]

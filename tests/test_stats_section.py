@@ -115,3 +115,24 @@ def test_no_section_by_default(tmp_path):
     assert run("build", "2026-01", "--format", "html", "--project", site).exit_code == 0
     html = (site / "build" / "2026-01" / "bulletin-2026-01-ru.html").read_text(encoding="utf-8")
     assert 'id="statistics"' not in html and '<img class="statistics-chart"' not in html
+
+
+def test_section_passes_the_nu_html_checker_and_axe(built, tmp_path):
+    import json
+    import shutil
+    import subprocess
+
+    from test_html_checks import AXE, CHROMIUM, REPO, VNU, need
+
+    need(shutil.which("java") is not None and VNU.is_file(), "Java or vnu-jar is not installed (.ci/run installs both)")
+    html = built / "bulletin-2026-01-ru.html"
+    done = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", str(html)],
+                          capture_output=True, text=True, timeout=300)
+    assert json.loads(done.stderr or '{"messages": []}')["messages"] == []
+    need(CHROMIUM is not None and (REPO / "node_modules" / "axe-core").is_dir(), "Chromium or axe-core is missing")
+    done = subprocess.run(["node", str(AXE), str(html), "360", str(tmp_path / "shot.png")], capture_output=True,
+                          text=True, timeout=180, env={"PATH": "/usr/bin:/bin:/usr/local/bin", "HOME": str(tmp_path),
+                                                       "CHROMIUM": CHROMIUM})
+    result = json.loads(done.stdout)
+    assert [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")] == []
+    assert result["overflow"] <= 0  # the charts fit a phone's width

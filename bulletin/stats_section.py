@@ -96,7 +96,8 @@ def stats_blocks(view) -> list:
     for table in stats.tables:
         blocks.append({"t": "Header", "c": [2, [table.anchor, [], []], _inlines(table.heading)]})
         image = {"t": "Image", "c": [["", [], [["width", f"{WIDTH_IN}in"]]], _inlines(table.alt), [table.png_uri, ""]]}
-        blocks.append({"t": "Para", "c": [image]})
+        # pandoc's Figure style: no first-line indent, kept with the table after it
+        blocks.append({"t": "Div", "c": [["", [], [["custom-style", "Figure"]]], [{"t": "Para", "c": [image]}]]})
         blocks.append(_table([table.name_heading, table.count_heading],
                              [[name, str(number)] for name, number in table.rows]))
     return blocks

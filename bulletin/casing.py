@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from .incidents import VOCABULARIES, load_vocabulary
 from .problems import Problems
 
 WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
@@ -101,8 +102,12 @@ class Places:
 
 
 def load_places(path: Path, problems: Problems) -> Places:
-    """content/places.yaml -> Places; a missing file is a warning (the analyser alone misses many names)."""
+    """content/places.yaml and the regions of regions.yaml beside it -> Places; a missing place list is a
+    warning (the analyser alone misses many names)."""
     places = Places()
+    regions = load_vocabulary(path.with_name(VOCABULARIES["region"]), "region", problems)
+    for term in regions.terms.values() if regions else ():
+        _add_place({**term.names, "also": term.also}, places)
     if not path.is_file():
         problems.warning(path, 0, "no place list: Kazakh place names in capitals titles are guessed by the "
                                   "analyser alone (copy content/places.yaml from the sample project)")
@@ -115,20 +120,26 @@ def load_places(path: Path, problems: Problems) -> Places:
         return places
     entries = [*(data.get("cities") or []), *(data.get("other") or [])] if isinstance(data, dict) else None
     for region in (data.get("regions") or []) if isinstance(data, dict) else []:
-        entries += [region.get("region"), *(region.get("towns") or [])] if isinstance(region, dict) else [region]
+        # a region is named by its key in regions.yaml (or, in an older list, by its names)
+        named = [region.get("region")] if isinstance(region, dict) and isinstance(region.get("region"), dict) else []
+        entries += [*named, *(region.get("towns") or [])] if isinstance(region, dict) else [region]
     if entries is None or not all(isinstance(e, dict) for e in entries):
-        problems.error(path, 0, "the place list must have 'cities' and 'regions' (each with 'region' and "
-                                "'towns'), every place a mapping like {ru: Жанаозен, kk: Жаңаөзен}")
+        problems.error(path, 0, "the place list must have 'regions' (each with 'region' and 'towns') and may have "
+                                "'other', every place a mapping like {ru: Жанаозен, kk: Жаңаөзен}")
         return places
     for entry in entries:
-        for lang in ("ru", "kk"):
-            if isinstance(entry.get(lang), str):
-                places.add(entry[lang], lang)
-        for name in entry.get("also") or []:
-            places.add(str(name), "kk" if set(str(name).lower()) & KAZAKH_LETTERS else "ru")
-        for form in entry.get("forms") or []:
-            places.names.setdefault(tuple(str(form).lower().replace("ё", "е").split()), tuple(str(form).split()))
+        _add_place(entry, places)
     return places
+
+
+def _add_place(entry: dict, places: Places) -> None:
+    for lang in ("ru", "kk"):
+        if isinstance(entry.get(lang), str):
+            places.add(entry[lang], lang)
+    for name in entry.get("also") or []:
+        places.add(str(name), "kk" if set(str(name).lower()) & KAZAKH_LETTERS else "ru")
+    for form in entry.get("forms") or []:
+        places.names.setdefault(tuple(str(form).lower().replace("ё", "е").split()), tuple(str(form).split()))
 
 
 @lru_cache(maxsize=1)

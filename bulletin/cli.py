@@ -498,6 +498,26 @@ def schema(project):
     click.echo(json.dumps(make_schema(config), ensure_ascii=False, indent=2))
 
 
+@cli.command()
+@click.argument("period", required=False)
+@click.option("--by", type=click.Choice(["rubric", "region", "violation", "group", "role", "month"]),
+              default="region", show_default=True, help="What to count by (group: victims; role: persons).")
+@click.option("--lang", help="Language of the names in table and csv (default: the default language).")
+@click.option("--format", "output", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@PROJECT
+def stats(period, by, lang, output, project):
+    """Count entries and persons over PERIOD: 2026-02, 2026 or 2026-01..2026-06 (default: the newest month)."""
+    from .stats import report_stats
+
+    try:
+        text, problems = report_stats(project, period, by, lang, output)
+    except ValueError as exc:
+        raise click.UsageError(str(exc))
+    if text is None:
+        fail(problems)
+    click.echo(text)
+
+
 @cli.command("fix-encoding")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def fix_encoding_command(paths):

@@ -62,6 +62,8 @@ class Config:
     rubrics: list[Rubric] = field(default_factory=list)
     min_coverage: dict[str, float] = field(default_factory=dict)
     delivery: Delivery | None = None
+    vocabularies: dict = field(default_factory=dict)  # kind -> incidents.Vocabulary (regions, violations, groups)
+    switches: dict[str, bool] = field(default_factory=lambda: {"meta_region": True, "statistics": False})
 
     @property
     def content_dir(self) -> Path:
@@ -133,7 +135,7 @@ def _check_config(doc: YamlDoc, path: Path, problems: Problems, config: Config) 
         return
     check = _Checker(doc, path, problems)
     known = {"publication", "publisher", "languages", "default_language", "translations",
-             "limits", "timeouts", "pdf_variant", "publish", "delivery"}
+             "limits", "timeouts", "pdf_variant", "publish", "delivery", *config.switches}
     for key in data:
         if key not in known:
             problems.warning(path, check.lines.get(str(key), 1),
@@ -192,6 +194,13 @@ def _check_config(doc: YamlDoc, path: Path, problems: Problems, config: Config) 
                 check.wrong(key, f"a positive whole number for '{name}'", number)
             else:
                 defaults[name] = number
+
+    for key, default in config.switches.items():  # bulletin/incidents.py: the meta line's region, statistics
+        value = data.get(key, default)
+        if isinstance(value, bool):
+            config.switches[key] = value
+        else:
+            check.wrong(key, "true or false", value)
 
     variant = data.get("pdf_variant", config.pdf_variant)
     if variant not in PDF_VARIANTS:
@@ -356,4 +365,6 @@ def load_config(root: Path, problems: Problems) -> Config:
     doc = load_yaml(text, rubrics, problems) if text is not None else None
     if doc is not None:
         _check_rubrics(doc, rubrics, problems, config)
+    from .incidents import load_vocabularies  # imports this module's KEY_RE
+    config.vocabularies = load_vocabularies(config.content_dir, problems, config.default_language)
     return config

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config
+from .incidents import KEYS as INCIDENT_KEYS, read_incident
 from .problems import Problems
 from .source import load_yaml, read_text
 
@@ -50,9 +51,10 @@ KEYS = {
     "draft": "true leaves the entry out of builds",
     "tags": "list of free-form tags",
     "source_hash": "translations only: the hash of the source version this translation was made from",
+    **INCIDENT_KEYS,
 }
 REQUIRED = ("title", "rubric", "date")
-INHERITED = ("rubric", "date", "source", "weight", "tags")
+INHERITED = ("rubric", "date", "source", "weight", "tags", "region", "violations", "persons")
 
 
 @dataclass
@@ -76,6 +78,9 @@ class Entry:
     draft: bool = False
     tags: list[str] = field(default_factory=list)
     source_hash: str | None = None
+    region: str | None = None  # the incident fields (bulletin/incidents.py)
+    violations: list[str] = field(default_factory=list)
+    persons: list = field(default_factory=list)  # of incidents.Person
 
     def line(self, key: str) -> int:
         return self.lines.get(key, 1)
@@ -393,6 +398,7 @@ def load_entry(path: Path, month: str, config: Config, problems: Problems) -> En
                   month=month, slug=slug, lang=lang, meta=doc.data, lines=doc.key_lines(),
                   body=body.strip("\n"), body_line=body_line + len(body) - len(body.lstrip("\n")))
     _read_fields(entry, config, problems, is_source=(lang == config.default_language))
+    read_incident(entry, doc, config.vocabularies, problems)
     if not entry.body.strip():
         problems.warning(path, body_line, "empty body")
     return entry

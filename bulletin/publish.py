@@ -26,6 +26,7 @@ from .atomic import fsync_dir, write_atomic
 from .release import DELIVERIES, MANIFEST, PREVIOUS, STAGING, SUMS, TRASH, PublishError, lock_dist, resolve_dist
 from .layouts import layouts_dirs
 from .render import FORMATS, MEDIA_TYPES, renderer_for
+from .stats import month_totals  # the manifest's totals
 
 MIME_TYPES = MEDIA_TYPES  # from the renderers' registry
 
@@ -198,7 +199,7 @@ def make_manifest(content: Month, outputs: dict[str, bytes], built) -> dict:
     return {"publication": config.publication, "publisher": config.publisher, "month": content.month,
             "built": built.isoformat().replace("+00:00", "Z"), "tool": {"name": "bulletin", "version": __version__},
             "languages": list(config.languages), "default_language": config.default_language,
-            "coverage": coverage, "files": files}
+            "coverage": coverage, "totals": month_totals(content.entries, config), "files": files}
 
 
 def encode_manifest(manifest: dict) -> bytes:

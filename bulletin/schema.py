@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .config import Config
 from .content import DATE_RE, KEYS, MAX_TITLE
+from .incidents import schema_properties
 
 SCHEMA_ID = "https://bulletin.invalid/schema/entry.json"
 
@@ -25,6 +26,7 @@ def make_schema(config: Config) -> dict:
         "draft": {"type": "boolean", "description": KEYS["draft"]},
         "tags": {"type": "array", "items": text, "description": KEYS["tags"]},
         "source_hash": {"type": "string", "pattern": "^[0-9a-f]{6,64}$", "description": KEYS["source_hash"]},
+        **schema_properties(config),
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -19,7 +19,8 @@ def test_unknown_key_is_a_warning(project):
     result = check(project, BASE_CONFIG + "colour: red\n")
     assert result.exit_code == 0
     assert ("bulletin.yaml:8: warning: unknown key 'colour' (known: default_language, delivery, languages, limits, "
-            "pdf_variant, publication, publish, publisher, timeouts, translations)") in result.output
+            "meta_region, pdf_variant, publication, publish, publisher, statistics, timeouts, translations)"
+            ) in result.output
 
 
 def test_wrong_type_is_an_error(project):

@@ -62,7 +62,8 @@ EXPECTED = {
 
 def new_project(tmp_path: Path, document: str | bytes = SAMPLE, name: str = "legacy.txt") -> Path:
     root = make_project(tmp_path / "project", rubrics=RUBRICS)
-    (root / "content" / "places.yaml").write_bytes((REPO / "content" / "places.yaml").read_bytes())
+    for vocabulary in ("places.yaml", "regions.yaml"):
+        (root / "content" / vocabulary).write_bytes((REPO / "content" / vocabulary).read_bytes())
     path = root / name
     path.write_bytes(document if isinstance(document, bytes) else document.encode("utf-8"))
     return root
@@ -392,8 +393,8 @@ def test_place_list_is_editable_and_its_mistakes_are_located(tmp_path):
     load_places(path, problems)
     load_places(tmp_path / "none.yaml", problems)
     messages = [str(p) for p in problems.items]
-    assert messages[0] == ("places.yaml: error: the place list must have 'cities' and 'regions' (each with 'region' "
-                           "and 'towns'), every place a mapping like {ru: Жанаозен, kk: Жаңаөзен}")
+    assert messages[0] == ("places.yaml: error: the place list must have 'regions' (each with 'region' and 'towns') "
+                           "and may have 'other', every place a mapping like {ru: Жанаозен, kk: Жаңаөзен}")
     assert messages[1].startswith("places.yaml:3: error: cannot read the place list: ")
     assert messages[2] == ("none.yaml: warning: no place list: Kazakh place names in capitals titles are guessed "
                            "by the analyser alone (copy content/places.yaml from the sample project)")

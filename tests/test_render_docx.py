@@ -40,7 +40,8 @@ def test_rubrics_are_heading1_entries_heading2_in_order(sample_build, sample_tit
 def test_meta_line_has_its_own_style_and_body_uses_body_styles(sample_build):
     paras = paragraphs(sample_build / "bulletin-2026-02-ru.docx")
     meta = [text for style, text in paras if style == "Entry Meta"]
-    assert "Асель Бекова, Тимур Ли · Информационное агентство «Жаңа Дала» · 16 февраля 2026 г." in meta
+    assert "Асель Бекова, Тимур Ли · Информационное агентство «Жаңа Дала» · 16 февраля 2026 г. · Павлодарская область" \
+        in meta  # the region ends the meta line
     styles = {style for style, _ in paras}
     assert {"First Paragraph", "Body Text", "Entry Source"} <= styles
     assert "Heading 3" in styles  # the entries' own subheadings sit under the entry title

@@ -7,6 +7,7 @@ import json
 import pytest
 import yaml
 
+from bulletin.source import DataLoader
 from conftest import REPO, run
 
 
@@ -29,8 +30,7 @@ def test_schema_accepts_sample_entries_and_rejects_mistakes(schema):
     jsonschema = pytest.importorskip("jsonschema")
     validator = jsonschema.Draft202012Validator(schema)
     for path in (REPO / "content" / "2026-02").glob("*.md"):
-        meta = yaml.load(path.read_text(encoding="utf-8").split("---")[1], Loader=yaml.BaseLoader)
-        meta = {k: (v == "true" if k == "draft" else int(v) if k == "weight" else v) for k, v in meta.items()}
+        meta = yaml.load(path.read_text(encoding="utf-8").split("---")[1], Loader=DataLoader)  # as bulletin reads it
         assert not list(validator.iter_errors(meta)), path
     assert list(validator.iter_errors({"title": "T", "rubric": "speech", "date": "2026-02-10"}))
     assert list(validator.iter_errors({"title": "T", "colour": "red"}))

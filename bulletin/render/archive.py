@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..config import Config
 from ..layouts import read_layout, render_template
 from ..locale import Messages, format_long_date, format_month, format_size
+from ..stats import year_totals  # the archive's totals per year
 from ..typography import typeset_text
 from .base import ARCHIVE, RenderOptions, Renderer
 from .view import Typeset
@@ -52,6 +53,7 @@ def render_archive(view: ArchiveView) -> str:
     return render_template(
         config, TEMPLATE, view.gettext, view.ngettext,
         lang=lang, releases=release_rows(view.releases, lang), css=Markup(read_layout(config, "screen.css")),
+        years=year_totals(view.releases),
         publication=typeset_text(config.localized(config.publication, lang), lang),
         publisher=typeset_text(config.localized(config.publisher, lang), lang) if config.publisher else "")
 

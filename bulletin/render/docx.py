@@ -13,6 +13,7 @@ from ..locale import LANGUAGE_TAGS
 from ..fonts import fonts_dir
 from ..layouts import find_layout
 from ..markdown import ASSET_REF, PandocError, hyphenate_blocks, run_pandoc, shift_headings
+from ..stats_section import stats_blocks
 from ..typography import break_plain_url
 from .base import RenderError, RenderOptions, Renderer
 from .view import View
@@ -71,7 +72,7 @@ def build_document(view: View) -> dict:
         for entry in section.entries:
             part: list = [_header(2, entry.anchor, entry.title)]
             meta = ", ".join(entry.authors)
-            for piece in (entry.outlet, entry.date_text):
+            for piece in (entry.outlet, entry.date_text, entry.region):
                 if piece:
                     meta = f"{meta} · {piece}" if meta else piece
             if meta:
@@ -88,6 +89,7 @@ def build_document(view: View) -> dict:
             if entry.foreign:
                 part = [{"t": "Div", "c": [["", [], [["lang", LANGUAGE_TAGS[entry.lang]]]], part]}]
             blocks.extend(part)
+    blocks.extend(stats_blocks(view))
     if view.untranslated:
         blocks.append(_header(1, "untranslated", _("Not yet translated")))
         blocks.append({"t": "Para", "c": inlines(_("These items are available only in the original language:"))})
@@ -137,6 +139,8 @@ def _toc_paragraphs(view: View, instruction: str) -> str:
     for section in view.sections:
         rows.append((1, section.anchor, section.title))
         rows.extend((2, entry.anchor, entry.title) for entry in section.entries)
+    if view.extra.get("statistics"):
+        rows.append((1, view.extra["statistics"].anchor, view.extra["statistics"].title))
     if view.untranslated:
         rows.append((1, "untranslated", view.gettext("Not yet translated")))
     if not rows:
@@ -168,6 +172,9 @@ def finish_docx(data: bytes, view: View) -> dict[str, bytes]:
         if info.filename == "word/document.xml":
             text = content.decode("utf-8")
             text = _TOC_FIELD.sub(lambda m: _toc_paragraphs(view, html.unescape(m["instr"])), text, count=1)
+            # pandoc names a picture by its source, here a whole data: URI (the picture twice over); the
+            # alternative text Word and LibreOffice show is wp:docPr's descr, which pandoc fills from the alt
+            text = re.sub(r'(<pic:cNvPr [^>]*?descr=")data:[^"]*"', r'\1"', text)
             content = arrange_cover(text).encode("utf-8")
         elif info.filename == "word/numbering.xml":
             text = content.decode("utf-8")

@@ -10,6 +10,7 @@ from ..config import Config
 from ..locale import Messages, format_long_date, format_month
 from ..typography import typeset_text
 from ..markdown import Converted
+from ..fonts import fonts_dir
 
 
 class Typeset:
@@ -40,6 +41,7 @@ class EntryView:
     source_text: str
     body: Converted | None
     rel: str
+    region: str | None = None  # its name in the bulletin's language, for the meta line
 
 
 @dataclass
@@ -73,7 +75,10 @@ class View(Typeset):
         return f"{self.publication} — {self.month_title}".replace("\u00a0", " ").replace("\u2060", "")
 
 
-def _entry_view(item, lang: str, converted: dict, messages: Messages) -> EntryView:
+def _entry_view(item, lang: str, converted: dict, messages: Messages, config: Config) -> EntryView:
+    from ..incidents import region_name
+
+    region = region_name(config, item.entry.region, lang)
     entry = item.entry
     text_lang = entry.lang
     source_text = entry.source or ""  # printed in full: a shortened URL is no citation on paper
@@ -83,7 +88,8 @@ def _entry_view(item, lang: str, converted: dict, messages: Messages) -> EntryVi
         authors=[typeset_text(a, text_lang) for a in entry.authors],
         outlet=typeset_text(entry.outlet, text_lang) if entry.outlet else None, date=entry.date,
         date_text=format_long_date(entry.date, lang) if entry.date else "", source=entry.source,
-        source_text=source_text, body=converted.get(entry.key), rel=entry.rel)
+        source_text=source_text, body=converted.get(entry.key), rel=entry.rel,
+        region=typeset_text(region, lang) if region else None)
 
 
 def make_view(bulletin: Bulletin, converted: dict, messages: Messages, created: dt.datetime | None = None) -> View:
@@ -92,15 +98,18 @@ def make_view(bulletin: Bulletin, converted: dict, messages: Messages, created: 
 
     config, lang = bulletin.config, bulletin.lang
     sections = [SectionView(s.anchor, s.rubric.key, typeset_text(s.title, lang),
-                            [_entry_view(i, lang, converted, messages) for i in s.items])
+                            [_entry_view(i, lang, converted, messages, config) for i in s.items])
                 for s in bulletin.sections]
     count = sum(len(s.entries) for s in sections)
-    return View(
+    view = View(
         config=config, month=bulletin.month, lang=lang,
         publication=typeset_text(config.localized(config.publication, lang), lang),
         publisher=typeset_text(config.localized(config.publisher, lang), lang) if config.publisher else "",
         month_title=format_month(bulletin.month, lang),
         count_text=typeset_text(messages.ngettext("%(num)d item", "%(num)d items", count) % {"num": count}, lang),
         sections=sections,
-        untranslated=[_entry_view(i, lang, converted, messages) for i in bulletin.untranslated],
+        untranslated=[_entry_view(i, lang, converted, messages, config) for i in bulletin.untranslated],
         messages=messages, created=created or build_time(config, bulletin.month, lang))
+    from ..stats_section import make_stats_view  # the statistics section (statistics: true), charts drawn here
+    view.extra["statistics"] = make_stats_view(bulletin, messages, fonts_dir(config))
+    return view

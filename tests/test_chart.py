@@ -6,7 +6,7 @@ import re
 import warnings
 
 from bulletin.chart import draw_chart
-from bulletin.render import DEFAULT_FONTS
+from bulletin.fonts import DEFAULT_FONTS
 
 ROWS = [("Құқық қорғаушылардың, азаматтық белсенділердің, кәсіподақ қайраткерлерінің және блогерлердің жағдайы", 12),
         ("Штраф 86\u00a0500 ₸ — «за пикет»", 3), ("Ёлки", 1)]

@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Callable
 
 from .collection import Bulletin, Family, assemble_bulletin, link_translations, report_empty
-from .config import Config, load_config
+from .config import Config
 from .content import Entry, list_months, load_month
 from .epoch import build_time
 from .locale import Messages, check_default_catalog, load_messages, report_missing
 from .markdown import Converter, PandocError
 from .problems import BulletinError, Problems
-from .render import FORMATS, layouts_dirs, make_view, write_outputs
+from .project import Project
+from .render import FORMATS, make_view, write_outputs
 
 Progress = Callable[[str], None]
 
@@ -52,35 +53,12 @@ def resolve_month(config: Config, month: str | None, problems: Problems) -> str 
     return month
 
 
-def parse_languages(value: str | None, config: Config) -> list[str]:
-    """``ru,kk`` or ``all``; unknown codes raise ValueError with the known ones."""
-    if not value:
-        return [config.default_language]
-    if value.strip() == "all":
-        return list(config.languages)
-    langs = [x.strip() for x in value.split(",") if x.strip()]
-    unknown = [x for x in langs if x not in config.languages]
-    if unknown:
-        raise ValueError(f"unknown language {', '.join(unknown)} (configured: {', '.join(config.languages)}, or all)")
-    return list(dict.fromkeys(langs))
-
-
-def parse_formats(value: str | None) -> list[str]:
-    if not value:
-        return list(FORMATS)
-    formats = [x.strip() for x in value.split(",") if x.strip()]
-    unknown = [x for x in formats if x not in FORMATS]
-    if unknown:
-        raise ValueError(f"unknown format {', '.join(unknown)} (known: {', '.join(FORMATS)})")
-    return list(dict.fromkeys(formats))
-
-
-def load_month_content(root: Path, month: str | None, langs: list[str] | None = None,
+def load_month_content(project: Project | Path, month: str | None, langs: list[str] | None = None,
                        converter: Converter | None = None, timings: dict | None = None) -> Month:
     """Everything up to rendering: config, entries, translations, bodies converted per language."""
     started = time.perf_counter()
-    problems = Problems(root.resolve())
-    config = load_config(root, problems)
+    project = Project.of(project)
+    problems, config = project.problems, project.config
     if problems.errors:
         return Month(config, month or "", [], {}, problems)
     month = resolve_month(config, month, problems)
@@ -93,7 +71,7 @@ def load_month_content(root: Path, month: str | None, langs: list[str] | None = 
     from .render.pdf import report_uncovered
     report_uncovered(entries, config, problems)
     result = Month(config, month, entries, families, problems)
-    check_default_catalog(layouts_dirs(config), config.default_language, problems)
+    check_default_catalog(project.layouts, config.default_language, problems)
     if timings is not None:
         timings["load+validate"] = time.perf_counter() - started
     started = time.perf_counter()
@@ -113,7 +91,7 @@ def load_month_content(root: Path, month: str | None, langs: list[str] | None = 
             problems.error(config.content_dir / month, 0, "an entry is nested too deeply to convert "
                                                          "(lower limits.nesting in bulletin.yaml)")
             result.converted[lang] = {}
-        messages = load_messages(layouts_dirs(config), lang, config.default_language, problems)
+        messages = load_messages(project.layouts, lang, config.default_language, problems)
         result.messages[lang] = messages
     if timings is not None:
         timings["pandoc"] = time.perf_counter() - started
@@ -155,18 +133,16 @@ def render_outputs(month: Month, langs: list[str], formats: list[str], out_dir: 
     return outputs
 
 
-def build_month(root: Path, month: str | None = None, langs: str | None = None, formats: str | None = None,
-                out_dir: Path | None = None, strict: bool = False, progress: Progress | None = None,
-                converter: Converter | None = None, pdf_variant: str | None = None) -> BuildResult:
+def build_month(project: Project | Path, month: str | None = None, langs: list[str] | None = None,
+                formats: list[str] | None = None, out_dir: Path | None = None, strict: bool = False,
+                progress: Progress | None = None, converter: Converter | None = None,
+                pdf_variant: str | None = None) -> BuildResult:
     """Check, render all outputs, then write them atomically; on any error nothing is written."""
     timings: dict[str, float] = {}
-    probe = Problems(root.resolve())
-    config = load_config(root, probe)
-    if probe.errors:
-        raise BulletinError(probe)
-    lang_list = parse_languages(langs, config)
-    format_list = parse_formats(formats)
-    content = load_month_content(root, month, lang_list, converter, timings)
+    project = Project.of(project).require()
+    config = project.config
+    lang_list, format_list = langs or [config.default_language], formats or list(FORMATS)
+    content = load_month_content(project, month, lang_list, converter, timings)
     for lang in lang_list:  # publish has its own rule for this: translation coverage thresholds
         if lang in content.bulletins:
             report_empty(content.bulletins[lang], content.problems)

@@ -10,6 +10,7 @@ import click
 from . import __version__
 from .config import PDF_VARIANTS
 from .problems import BulletinError, Problems, dump_problems, escape_text, format_summary
+from .project import Project
 
 DIST = click.option("--dist", "dist", type=click.Path(file_okay=False, path_type=Path),
                     help="Releases folder (default: <project>/dist).")
@@ -59,8 +60,9 @@ def build(month, langs, formats, project, out, strict, quiet, verbose, pdf_varia
             click.echo(f"  building {step} …", err=True)
 
     try:
-        result = build_month(project, month, langs, formats, out, strict=strict, progress=progress,
-                             pdf_variant=pdf_variant)
+        opened = Project.open(project).require()
+        result = build_month(opened, month, opened.languages(langs), opened.formats(formats), out, strict=strict,
+                             progress=progress, pdf_variant=pdf_variant)
     except ValueError as exc:
         raise click.UsageError(str(exc))
     except BulletinError as exc:
@@ -85,7 +87,7 @@ def check(month, project, strict, output):
     from .build import load_month_content
 
     _check_month_arg(month)
-    content = load_month_content(project, month)
+    content = load_month_content(Project.open(project), month)
     problems = content.problems
     if output == "json":
         click.echo(dump_problems(problems))
@@ -167,7 +169,7 @@ def publish(month, project, dist, force):
             click.echo(f"  rendered {step}", err=True)
 
     try:
-        result = publish_month(project, month, dist, force, progress)
+        result = publish_month(Project.open(project), month, dist, force, progress)
     except BulletinError as exc:
         print_problems(exc.problems)
         click.echo(f"bulletin: not published: {len(exc.problems.errors)} error(s), {len(exc.problems.warnings)} "
@@ -214,7 +216,8 @@ def deliver(month, project, dist, dry_run, resend, partners):
     if partners and not resend:
         raise click.UsageError("partner names are for --resend (bulletin deliver MONTH --resend [PARTNER]...)")
     try:
-        result = deliver_month(project, month, dist, dry_run, progress, resend=list(partners) if resend else None)
+        result = deliver_month(Project.open(project), month, dist, dry_run, progress,
+                               resend=list(partners) if resend else None)
     except BulletinError as exc:
         fail(exc.problems)
     except DeliveryUsageError as exc:
@@ -269,14 +272,13 @@ def new(rubric, title, date, source, outlet, authors, lang, translation_of, proj
     import datetime as dt
 
     from .build import load_month_content
-    from .config import load_config
     from .content import month_of
     from .scaffold import ScaffoldError, ScaffoldUsageError, new_entry, new_translation
 
-    problems = Problems(project.resolve())
-    config = load_config(project, problems)
-    if problems.errors:
-        fail(problems)
+    opened = Project.open(project)
+    config = opened.config
+    if opened.problems.errors:
+        fail(opened.problems)
     try:
         if translation_of is not None:
             if not lang:
@@ -287,7 +289,7 @@ def new(rubric, title, date, source, outlet, authors, lang, translation_of, proj
             month = month_of(source_path, config)
             if month is None:
                 raise click.UsageError(f"{translation_of} is not an entry of this project")
-            content = load_month_content(project, month, [config.default_language])
+            content = load_month_content(opened, month, [config.default_language])
             entry = next((e for e in content.entries if e.path.resolve() == source_path), None)
             if entry is None:
                 errors = [p for p in content.problems.errors if source_path.name in p.path]
@@ -334,7 +336,7 @@ def translations(month, langs, project, as_json, stamp, diff):
         return
     if diff:
         _diff(project, diff)
-    content = load_month_content(project, month, [])
+    content = load_month_content(Project.open(project), month, [])
     config = content.config
     if content.problems.errors and not content.entries:
         fail(content.problems)
@@ -375,17 +377,17 @@ def translations(month, langs, project, as_json, stamp, diff):
 def _find_translation(project: Path, given: Path):
     """(path, month content, family, lang) of a translation FILE, or an error message."""
     from .build import load_month_content
-    from .config import load_config
     from .content import ENTRY_RE, month_of
 
-    config = load_config(project, Problems(project.resolve()))
+    opened = Project.open(project)
+    config = opened.config
     path = (given if given.is_absolute() else Path.cwd() / given).resolve()
     if not path.is_file() and (project / given).is_file():
         path = (project / given).resolve()
     match, month = ENTRY_RE.match(path.name), month_of(path, config)
     if not path.is_file() or not match or month is None:
         return f"{given}: not an entry file of this project"
-    content = load_month_content(project, month, [])
+    content = load_month_content(opened, month, [])
     family = content.families.get(match["slug"])
     if family is None or family.source is None or match["lang"] == content.config.default_language:
         return f"{given}: not a translation with a source entry"
@@ -455,12 +457,11 @@ def catalogs(project):
     """Extract the interface strings (babel.cfg) into layouts/locales/bulletin.pot, merge them into every
     language's .po (new: untranslated, changed: fuzzy) and list what each language still lacks."""
     from .catalogs import update_catalogs
-    from .config import load_config
 
-    problems = Problems(project.resolve())
-    config = load_config(project, problems)
-    if problems.errors:
-        fail(problems)
+    opened = Project.open(project)
+    config = opened.config
+    if opened.problems.errors:
+        fail(opened.problems)
     report = update_catalogs(config.root, list(config.languages))
     if report.problems.errors and not report.languages:
         fail(report.problems)
@@ -488,13 +489,12 @@ def schema(project):
     """Print a JSON Schema of entry front matter (rubric keys of this project included)."""
     import json
 
-    from .config import load_config
     from .schema import make_schema
 
-    problems = Problems(project.resolve())
-    config = load_config(project, problems)
-    if problems.errors:
-        fail(problems)
+    opened = Project.open(project)
+    config = opened.config
+    if opened.problems.errors:
+        fail(opened.problems)
     click.echo(json.dumps(make_schema(config), ensure_ascii=False, indent=2))
 
 

@@ -21,10 +21,11 @@ from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
 
 from .build import Progress
-from .config import Config, Delivery, load_config
+from .config import Config, Delivery
 from .locale import format_long_date, format_month_in_text, load_messages
 from .typography import typeset_text
 from .problems import BulletinError, Problems
+from .project import Project
 from .publish import DELIVERIES, MANIFEST, PublishError, format_size, lock_dist, resolve_dist
 from .render import FORMATS, layouts_dirs, write_atomic
 from .source import load_yaml, read_text
@@ -393,17 +394,17 @@ def describe_plan(plan: Plan, dry_run: bool) -> str:
                                                             else "")
 
 
-def deliver_month(root: Path, month: str, dist: Path | None = None, dry_run: bool = False,
-                  progress: Progress | None = None, environ=None, resend: list[str] | None = None) -> DeliveryResult:
+def deliver_month(project: Project | Path, month: str, dist: Path | None = None, dry_run: bool = False,
+                  progress: Progress | None = None, environ=None, resend: list[str] | None = None,
+                  connect=connect_smtp) -> DeliveryResult:
     """Plan every partner's e-mail for a published month and, unless dry_run, send the ones due.
 
     ``resend``: None for a normal run; a (possibly empty) list of partner names for ``--resend``.
+    ``connect(delivery, password)``: the SMTP factory (a test's stand-in server or failing connection).
     """
     environ = os.environ if environ is None else environ
-    problems = Problems(root.resolve())
-    config = load_config(root, problems)
-    if problems.errors:
-        raise BulletinError(problems)
+    project = Project.of(project).require()
+    config, problems, root = project.config, project.problems, project.root
     if config.delivery is None:
         raise DeliveryError("bulletin.yaml has no 'delivery' section (smtp, from, max_attachment_bytes, link_base)")
     folder = resolve_dist(config, dist) / month
@@ -433,7 +434,7 @@ def deliver_month(root: Path, month: str, dist: Path | None = None, dry_run: boo
         record = read_record(folder)
         plans = plan_deliveries(partners, manifest, folder, record, delivery, resend)
         if any(plan.action == SEND for plan in plans):
-            smtp = connect_smtp(delivery, password)
+            smtp = connect(delivery, password)
             try:
                 send_planned(smtp, config, plans, month, folder, record, progress)
             finally:

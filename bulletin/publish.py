@@ -20,11 +20,12 @@ from pathlib import Path
 from . import __version__
 from .build import Month, Progress, load_month_content, render_outputs
 from .collection import OK, report_translations
-from .config import Config, load_config
+from .config import Config
 from .content import MONTH_RE
 from .locale import BABEL_LOCALES, format_long_date, format_month, load_messages
 from .typography import typeset_text
 from .problems import BulletinError, Problems
+from .project import Project
 from .render import FORMATS, find_layout, fsync_dir, layouts_dirs, write_atomic
 
 MANIFEST = "manifest.json"
@@ -318,15 +319,15 @@ def format_size(size: int, lang: str) -> str:
                        format="#,##0.0")
 
 
-def publish_month(root: Path, month: str, dist: Path | None = None, force: bool = False,
-                  progress: Progress | None = None) -> PublishResult:
-    """Check strictly, enforce coverage, render everything, then swap dist/<month>/ in whole."""
+def publish_month(project: Project | Path, month: str, dist: Path | None = None, force: bool = False,
+                  progress: Progress | None = None, render=None) -> PublishResult:
+    """Check strictly, enforce coverage, render everything, then swap dist/<month>/ in whole.
+
+    ``render``: what renders the release (default render_release), for tests about files, not contents."""
     if not MONTH_RE.fullmatch(month or ""):
         raise PublishError(f"'{month}' is not a month in the form YYYY-MM")
-    probe = Problems(root.resolve())
-    config = load_config(root, probe)
-    if probe.errors:
-        raise BulletinError(probe)
+    project = Project.of(project).require()
+    config = project.config
     dist = resolve_dist(config, dist)
     target = dist / month
     with lock_dist(dist):
@@ -335,13 +336,13 @@ def publish_month(root: Path, month: str, dist: Path | None = None, force: bool 
             raise PublishError(f"{month} is already published in {target}; use --force to replace it "
                                f"(the current release is then kept in {month}/{PREVIOUS}/)")
         timings: dict[str, float] = {}
-        content = load_month_content(root, month, timings=timings)
+        content = load_month_content(project, month, timings=timings)
         if content.problems.fatal(strict=True):
             raise BulletinError(content.problems)
         refusals = refuse_low_coverage(content)
         if refusals:
             raise PublishError("\n".join(refusals))
-        outputs = render_release(content, progress, timings)
+        outputs = (render or render_release)(content, progress, timings)
         if content.problems.fatal(strict=True):
             raise BulletinError(content.problems)
         manifest = make_manifest(content, outputs, max(content.created.values()))

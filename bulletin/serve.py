@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
-from .build import load_month_content, parse_languages
-from .config import load_config
+from .build import load_month_content
 from .locale import Messages, load_messages, report_missing
 from .markdown import Converter
 from .problems import Problems
+from .project import Project
 from .render import DEFAULT_LAYOUTS, layouts_dirs, make_view
 
 Log = Callable[[str], None]
@@ -107,16 +107,16 @@ class Preview:
 
     def _build(self, script: str):
         """-> (problems, view or None, page); the view is kept only when there are no errors."""
-        problems = Problems(self.root)
-        config = load_config(self.root, problems)
+        project = Project.open(self.root)  # again at every rebuild: bulletin.yaml may have changed
+        problems, config = project.problems, project.config
         if problems.errors:
             return problems, None, None
-        lang = parse_languages(self.lang, config)[0]
-        self.interface = (layouts_dirs(config), lang, config.default_language)
+        lang = project.languages(self.lang)[0]
+        self.interface = (project.layouts, lang, config.default_language)
         if self.converter is None:
             self.converter = Converter(config.root, config.timeouts["pandoc"], config.limits)
         self.converter.timeout, self.converter.limits = config.timeouts["pandoc"], config.limits
-        month = load_month_content(self.root, self.month, [lang], self.converter)
+        month = load_month_content(project, self.month, [lang], self.converter)
         if self.month is None and month.month:
             self.month = month.month  # the newest month at start stays the previewed one
         problems = month.problems
@@ -345,9 +345,8 @@ def serve(root: Path, month: str | None = None, lang: str | None = None, port: i
     preview = Preview(root, month, lang, log)
     if not preview.root.is_dir():
         raise ValueError(f"{root} is not a folder")
-    probe = Problems(preview.root)
-    config = load_config(preview.root, probe)
-    if not probe.errors and len(parse_languages(lang, config)) != 1:
+    project = Project.open(preview.root)
+    if not project.problems.errors and len(project.languages(lang)) != 1:
         raise ValueError("serve previews one language at a time: --lang ru, kk or en")
     server = open_server(preview, port)
     stop = stop or threading.Event()

@@ -920,7 +920,7 @@ def test_sigterm_removes_staging_files_as_ctrl_c_does(built):
         "    os.kill(os.getpid(), signal.SIGTERM)\n"
         "os.fsync = fsync\n"
         "try:\n"
-        f"    build_month(__import__('pathlib').Path({str(built)!r}), formats='html,docx')\n"
+        f"    build_month(__import__('pathlib').Path({str(built)!r}), formats=['html', 'docx'])\n"
         "except KeyboardInterrupt:\n"
         "    sys.exit(143)\n"
         "sys.exit(0)\n")

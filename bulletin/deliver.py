@@ -25,6 +25,7 @@ from .config import Config, Delivery
 from .locale import format_long_date, format_month_in_text, load_messages
 from .typography import typeset_text
 from .problems import BulletinError, Problems
+from .errors import UsageError
 from .project import Project
 from .publish import DELIVERIES, MANIFEST, PublishError, format_size, lock_dist, resolve_dist
 from .render import FORMATS, layouts_dirs, write_atomic
@@ -43,7 +44,7 @@ class DeliveryError(PublishError):
     """Delivery cannot start (nothing published, no settings, no password, no server)."""
 
 
-class DeliveryUsageError(DeliveryError):
+class DeliveryUsageError(DeliveryError, UsageError):
     """The command was asked for something that does not exist (an unknown partner name)."""
 
 

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import BulletinError  # noqa: F401  (stages raise it with the problems that stop them)
+
 ERROR = "error"
 WARNING = "warning"
 # Control characters (an escape sequence would reach the terminal raw) and bidirectional overrides (which
@@ -101,11 +103,3 @@ def format_summary(problems: Problems, entries: int) -> str:
 
 def dump_problems(problems: Problems) -> str:
     return json.dumps([p.as_dict() for p in problems.sorted()], ensure_ascii=False, indent=2)
-
-
-class BulletinError(Exception):
-    """Raised when a stage cannot go on; carries the problems collected so far."""
-
-    def __init__(self, problems: Problems):
-        super().__init__("\n".join(str(p) for p in problems.sorted()))
-        self.problems = problems

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config, load_config
+from .errors import UsageError
 from .problems import BulletinError, Problems
 from .render import FORMATS, layouts_dirs
 
@@ -39,7 +40,7 @@ class Project:
         return self
 
     def languages(self, value: str | None, default: list[str] | None = None) -> list[str]:
-        """The one parser of ``--lang``: ``ru,kk`` or ``all``; unknown codes raise ValueError with the known ones.
+        """The one parser of ``--lang``: ``ru,kk`` or ``all``; unknown codes raise UsageError with the known ones.
         Without a value: ``default``, else the default language."""
         config = self.config
         if not value:
@@ -49,7 +50,7 @@ class Project:
         langs = [x.strip() for x in value.split(",") if x.strip()]
         unknown = [x for x in langs if x not in config.languages]
         if unknown or not langs:
-            raise ValueError(f"unknown language {', '.join(unknown) or repr(value)} "
+            raise UsageError(f"unknown language {', '.join(unknown) or repr(value)} "
                              f"(configured: {', '.join(config.languages)}, or all)")
         return list(dict.fromkeys(langs))
 
@@ -61,5 +62,5 @@ class Project:
         formats = [x.strip() for x in value.split(",") if x.strip()]
         unknown = [x for x in formats if x not in FORMATS]
         if unknown or not formats:
-            raise ValueError(f"unknown format {', '.join(unknown) or repr(value)} (known: {', '.join(FORMATS)})")
+            raise UsageError(f"unknown format {', '.join(unknown) or repr(value)} (known: {', '.join(FORMATS)})")
         return list(dict.fromkeys(formats))

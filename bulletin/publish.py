@@ -25,6 +25,7 @@ from .content import MONTH_RE
 from .locale import BABEL_LOCALES, format_long_date, format_month, load_messages
 from .typography import typeset_text
 from .problems import BulletinError, Problems
+from .errors import RefusalError
 from .project import Project
 from .render import FORMATS, find_layout, fsync_dir, layouts_dirs, write_atomic
 
@@ -40,7 +41,7 @@ MIME_TYPES = {"pdf": "application/pdf", "html": "text/html",
               "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
-class PublishError(Exception):
+class PublishError(RefusalError):
     """Publishing refused for a reason that is not a content problem; the message says why."""
 
 

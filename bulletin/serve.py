@@ -19,6 +19,7 @@ from .build import load_month_content
 from .locale import Messages, load_messages, report_missing
 from .markdown import Converter
 from .problems import Problems
+from .errors import UsageError
 from .project import Project
 from .render import DEFAULT_LAYOUTS, layouts_dirs, make_view
 
@@ -53,8 +54,8 @@ ERROR_PAGE = """<!DOCTYPE html>
 BODY_TAG = re.compile(r"<body\b[^>]*>")
 
 
-class PortInUse(Exception):
-    pass
+class PortInUse(UsageError):
+    """The port asked for is taken (exit 2, as a wrong argument)."""
 
 
 def _lines(problems) -> str:
@@ -340,14 +341,14 @@ def watch_loop(preview: Preview, stop: threading.Event, ready: threading.Event) 
 
 def serve(root: Path, month: str | None = None, lang: str | None = None, port: int = 8000,
           log: Log | None = None, stop: threading.Event | None = None) -> None:
-    """Build, serve and watch until Ctrl-C or ``stop``; raises PortInUse, or ValueError for a bad --lang."""
+    """Build, serve and watch until Ctrl-C or ``stop``; raises PortInUse, or UsageError for a bad --lang."""
     log = log or (lambda message: None)
     preview = Preview(root, month, lang, log)
     if not preview.root.is_dir():
-        raise ValueError(f"{root} is not a folder")
+        raise UsageError(f"{root} is not a folder")
     project = Project.open(preview.root)
     if not project.problems.errors and len(project.languages(lang)) != 1:
-        raise ValueError("serve previews one language at a time: --lang ru, kk or en")
+        raise UsageError("serve previews one language at a time: --lang ru, kk or en")
     server = open_server(preview, port)
     stop = stop or threading.Event()
     ready = threading.Event()

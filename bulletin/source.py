@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from .errors import RefusalError
 from .problems import Problems
 
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -267,7 +268,7 @@ def _check_duplicates(doc: YamlDoc, node: yaml.Node | None, path: Path, problems
     return ok
 
 
-class EncodingError(Exception):
+class EncodingError(RefusalError):
     pass
 
 

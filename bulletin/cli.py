@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, TextIO
 
@@ -11,62 +10,17 @@ import click
 
 from . import __version__
 from .config import PDF_VARIANTS
+from .console import (Command, Seams, check_date, check_month, emit, month_arg, print_problems, progress_printer,
+                      say, seams)
 from .errors import EXIT_REFUSED, BulletinError, UsageError
-from .problems import Problems, dump_problems, escape_text, format_summary
+from .problems import dump_problems, format_summary
 from .project import Project
+from .report import relative
 
 DIST = click.option("--dist", "dist", type=click.Path(file_okay=False, path_type=Path),
                     help="Releases folder (default: <project>/dist).")
 PROJECT = click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path), default=".",
                        show_default=True, help="Project folder (holds bulletin.yaml).")
-
-
-@dataclass
-class Seams:
-    """What main() takes from its caller, so that tests pass stand-ins instead of patching the library."""
-
-    stdout: TextIO | None = None
-    stderr: TextIO | None = None
-    connect: Callable | None = None  # deliver's SMTP factory: connect(delivery, password) -> smtplib.SMTP
-    render: Callable | None = None  # publish's release renderer: render(month, progress, timings) -> {name: bytes}
-
-
-def seams() -> Seams:
-    return click.get_current_context().find_object(Seams) or Seams()
-
-
-def say(text: str = "", err: bool = False, **kwargs) -> None:
-    click.echo(text, file=seams().stderr if err else seams().stdout, err=err, **kwargs)
-
-
-def print_problems(problems: Problems, err: bool = True) -> None:
-    for problem in problems.sorted():
-        say(str(problem), err=err)
-
-
-class Command(click.Command):
-    """Turns the error family into output and an exit code, for every command, here only.
-
-    ``outcome`` says what a failed run did not do (``nothing was written``), after the problems' counts."""
-
-    def __init__(self, *args, outcome: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.outcome = outcome
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except UsageError as exc:
-            raise click.UsageError(str(exc), ctx) from None
-        except BulletinError as exc:
-            if exc.problems is not None:
-                print_problems(exc.problems)
-                counts = f"{len(exc.problems.errors)} error(s), {len(exc.problems.warnings)} warning(s)"
-                say(f"bulletin: {counts}" + (f"; {self.outcome}" if self.outcome else ""), err=True)
-            else:
-                for line in str(exc).splitlines():
-                    say(f"bulletin: error: {line}", err=True)
-            ctx.exit(exc.exit_code)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -75,31 +29,7 @@ def cli() -> None:
     """Assemble a monthly bulletin from Markdown entries into PDF, DOCX and HTML."""
 
 
-cli.command_class = Command
-
-
-def check_month(ctx, param, month: str | None) -> str | None:
-    from .content import MONTH_RE
-
-    if month is not None and not MONTH_RE.fullmatch(month):
-        raise click.BadParameter(f"'{month}' is not a month in the form YYYY-MM", param_hint="MONTH")
-    return month
-
-
-def month_arg(required: bool = False):
-    return click.argument("month", required=required, callback=check_month)
-
-
-def relative(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-def progress_printer(verb: str, quiet: bool = False) -> Callable[[str], None]:
-    shown = sys.stderr.isatty() and not quiet
-    return lambda step: say(f"  {verb} {step}", err=True) if shown else None
+cli.command_class = Command  # every command's errors end the same way
 
 
 @cli.command(outcome="nothing was written")
@@ -174,26 +104,11 @@ def import_command(file, month, project, lang, dry_run):
     """Split a legacy bulletin FILE (UTF-8 text or .docx; Windows-1251/UTF-16 text is decoded with a
     warning) into entry files of MONTH. Nothing is written if any part could not be assigned."""
     from .importer import import_document
+    from .report import import_lines
 
     result = import_document(project, file, month, lang, dry_run)
-    for entry in result.entries:
-        say(f"{entry.line:>5}  [{entry.rubric or '?'}] {escape_text(entry.title)}")
-        if entry.skipped or entry.path:
-            where = (entry.skipped or entry.path).relative_to(result.root).as_posix()
-            say(f"       {'skipped: already in' if entry.skipped else '->'} {where}")
-        if entry.missing:
-            say(f"       not found: {', '.join(entry.missing)}")
-        if entry.guesses:
-            say(f"       case guessed: {', '.join(f'{word} ({kind})' for word, kind in entry.guesses)}")
-        if dry_run and entry.text:
-            say("".join(f"       | {escape_text(line)}\n" for line in entry.text.splitlines()), nl=False)
-    print_problems(result.problems)
-    count = sum(1 for e in result.entries if e.path)
-    if result.problems.errors:
-        say(f"bulletin: {len(result.problems.errors)} error(s); nothing was written", err=True)
-        sys.exit(EXIT_REFUSED)
-    say(f"{count} entr{'y' if count == 1 else 'ies'} {'would be ' if dry_run else ''}written "
-        f"to content/{month}" + (" (dry run: nothing was written)" if dry_run else ""))
+    emit(import_lines(result, dry_run))
+    sys.exit(EXIT_REFUSED if result.problems.errors else 0)
 
 
 @cli.command(outcome="not published (publish needs check --strict to pass)")
@@ -205,18 +120,10 @@ def publish(month, project, dist, force):
     """Publish MONTH into <dist>/<MONTH>/ (every language and format, SHA256SUMS, manifest.json) and
     update <dist>/index.html. Refused when check --strict fails or translation coverage is too low."""
     from .publish import publish_month
+    from .report import publish_lines
 
     result = publish_month(Project.open(project), month, dist, force, progress_printer("rendered"), seams().render)
-    print_problems(result.problems)
-    if result.unchanged:
-        say(f"no change: {relative(result.folder)} already holds exactly these {len(result.files)} files; "
-            f"the release is kept as it is")
-        return
-    for item in result.files:
-        say(relative(result.folder / item["name"]))
-    kept = f"; the previous release is in {relative(result.folder / '.previous')}" if result.replaced else ""
-    say(f"published {month}: {len(result.files)} files in {relative(result.folder)}{kept}; "
-        f"index: {relative(result.index)}")
+    emit(publish_lines(result, month))
 
 
 @cli.command(outcome="nothing was sent")
@@ -230,7 +137,8 @@ def publish(month, project, dist, force):
 @click.argument("partners", nargs=-1, metavar="[PARTNER]...")
 def deliver(month, project, dist, dry_run, resend, partners):
     """E-mail the published MONTH to each partner in partners.yaml, once (recorded in deliveries.json)."""
-    from .deliver import CHANGED, SKIP, connect_smtp, deliver_month, describe_plan
+    from .deliver import connect_smtp, deliver_month, describe_plan
+    from .report import deliver_lines
 
     if partners and not resend:
         raise UsageError("partner names are for --resend (bulletin deliver MONTH --resend [PARTNER]...)")
@@ -242,26 +150,14 @@ def deliver(month, project, dist, dry_run, resend, partners):
 
     result = deliver_month(Project.open(project), month, dist, dry_run, progress,
                            resend=list(partners) if resend else None, connect=seams().connect or connect_smtp)
-    print_problems(result.problems)
-    for plan in result.plans:
-        if id(plan) not in shown:
-            say(describe_plan(plan, dry_run))
-    for note in result.notes:
-        say(note, err=True)
-    if any(plan.action == CHANGED for plan in result.plans):
-        say(f"{sum(plan.action == CHANGED for plan in result.plans)} partner(s) got files that have changed since: "
-            f"send them the corrected issue with bulletin deliver {month} --resend")
-    elif all(plan.action == SKIP for plan in result.plans):
-        say("nothing to send: every partner already has these files")
-    if dry_run:
-        say("dry run: nothing was sent")
+    emit(deliver_lines(result, month, dry_run, shown, describe_plan))
     sys.exit(0 if result.ok else EXIT_REFUSED)
 
 
 @cli.command()
 @click.option("--rubric", help="Rubric key (see content/rubrics.yaml).")
 @click.option("--title", help="The entry's headline.")
-@click.option("--date", "date", help="YYYY-MM-DD (default: today); picks the month folder.")
+@click.option("--date", "date", callback=check_date, help="YYYY-MM-DD (default: today); picks the month folder.")
 @click.option("--source", help="URL of the original item.")
 @click.option("--outlet", help="The publication the item comes from.")
 @click.option("--author", "authors", multiple=True, help="Author (repeat for several).")
@@ -271,8 +167,6 @@ def deliver(month, project, dist, dry_run, resend, partners):
 @PROJECT
 def new(rubric, title, date, source, outlet, authors, lang, translation_of, project):
     """Create an entry (or, with --translation-of, a translation) and print its path."""
-    import datetime as dt
-
     from .scaffold import new_entry, new_translation
     from .translations import find_entry
 
@@ -284,11 +178,7 @@ def new(rubric, title, date, source, outlet, authors, lang, translation_of, proj
     else:
         if not rubric or not title:
             raise UsageError("new needs --rubric and --title (or --translation-of with --lang)")
-        try:
-            day = dt.date.fromisoformat(date) if date else None
-        except ValueError:
-            raise click.BadParameter(f"'{date}' is not a date in the form YYYY-MM-DD", param_hint="--date")
-        path = new_entry(opened.config, title, rubric, day, lang, list(authors) or None, outlet, source)
+        path = new_entry(opened.config, title, rubric, date, lang, list(authors) or None, outlet, source)
     say(relative(path))
 
 
@@ -304,77 +194,27 @@ def new(rubric, title, date, source, outlet, authors, lang, translation_of, proj
 def translations(month, langs, project, as_json, stamp, diff):
     """Show which entries are translated (ok / missing / stale / unverified), --stamp one or --diff one."""
     import json
+    import os
 
-    from .build import load_month_content
-    from .collection import report_translations
-    from .locale import catalog_completeness
-    from .translations import format_table, stamp_translations, translation_problems
+    from .report import stamp_lines
+    from .translations import diff_lines, format_table, month_statuses, stamp_translations, statuses_json
 
     opened = Project.open(project)
     if stamp:
-        return print_stamps(stamp_translations(opened.require(), list(stamp)))
+        report = stamp_translations(opened.require(), list(stamp))
+        emit(stamp_lines(report))
+        sys.exit(EXIT_REFUSED if report.failed else 0)
     if diff:
-        return print_diff(opened.require(), diff)
-    config = opened.config
-    wanted = opened.languages(langs, default=config.languages)
-    content = load_month_content(opened, month, [])
-    if content.problems.errors and not content.entries:
-        raise BulletinError(content.problems)
-    columns = [config.default_language] + [x for x in wanted if x != config.default_language]
-    report = report_translations(content.families, config, columns[1:])
-    catalogs = {lang: catalog_completeness(opened.layouts, lang) for lang in columns}
+        colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        status, lines = diff_lines(opened.require(), diff, colour)
+        for line in lines:
+            say(line, color=colour)
+        sys.exit(status)
+    statuses = month_statuses(opened, month, opened.languages(langs, default=opened.config.languages))
     if as_json:
-        from .history import count_changes
-
-        report["changed_paragraphs"] = count_changes(content.families, report["entries"], config.root)
-        return say(json.dumps({"month": content.month, **report, "catalogs": {
-            k: {"translated": v[0], "total": v[1], "untranslated": v[2]} for k, v in catalogs.items()}},
-            ensure_ascii=False, indent=2))
-    for line in format_table(report, columns, catalogs):
-        say(line)
-    print_problems(translation_problems(content.problems))
-
-
-def print_stamps(report) -> None:
-    for message in report.failed:
-        say(f"bulletin: error: {message}", err=True)
-    for path, changed, digest in report.stamped:
-        say(f"{relative(path)}: {'stamped' if changed else 'already up to date'} (source_hash {digest})")
-    for removed in report.removed:
-        say(f"{relative(removed)}: removed (no translation refers to it any more)")
-    if report.failed:
-        sys.exit(EXIT_REFUSED)
-
-
-def print_diff(project: Project, given: Path) -> None:
-    """Exit 0: the source changed (the diff follows), 1: no difference, 2: the old version is not found."""
-    import os
-
-    from .history import format_diff, source_diff
-    from .translations import find_translation
-
-    found = find_translation(project, given)
-    source, translation = found.source, found.translation
-    where, stamp = source.rel, f"bulletin translations --stamp {translation.rel}"
-    diff = source_diff(project.root, source, translation)
-    if diff is None:
-        why = (f"{translation.rel} has no source_hash, so the version it was made from is unknown"
-               if translation.source_hash is None else
-               f"no version of {where} with source_hash {translation.source_hash} was found (not in the git "
-               f"history, no .bulletin/sources/{translation.source_hash}.md)")
-        say(f"{why}; the current source follows.\n\n{source.title}\n\n{source.body}")
-        sys.exit(2)
-    if not diff.changed:
-        spacing = translation.source_hash != source.content_hash
-        say(f"no difference: the words of the title and body of {where} are as they were at source_hash "
-            f"{translation.source_hash}" + (" (only spacing or line breaks changed)" if spacing else ""))
-        sys.exit(1)
-    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    say(f"{where} since source_hash {translation.source_hash} ({diff.origin}):")
-    for line in format_diff(diff, colour):
-        say(line, color=colour)
-    say(f"\n{diff.changed} of {1 + len(diff.paragraphs)} paragraphs changed (the title counted as one); "
-        f"after updating {translation.rel}, run: {stamp}")
+        return say(json.dumps(statuses_json(statuses), ensure_ascii=False, indent=2))
+    emit((line, False) for line in format_table(statuses))
+    print_problems(statuses.problems)
 
 
 @cli.command()
@@ -383,27 +223,13 @@ def catalogs(project):
     """Extract the interface strings (babel.cfg) into layouts/locales/bulletin.pot, merge them into every
     language's .po (new: untranslated, changed: fuzzy) and list what each language still lacks."""
     from .catalogs import update_catalogs
+    from .report import catalog_lines
 
     config = Project.open(project).require().config
     report = update_catalogs(config.root, list(config.languages))
     if report.problems.errors and not report.languages:
         raise BulletinError(report.problems)
-
-    def where(path: Path) -> str:
-        return path.relative_to(config.root).as_posix()
-
-    for path in report.written:
-        say(f"{where(path)}: updated")
-    if not report.written:
-        say(f"catalogs unchanged ({len(report.unchanged)} files)")
-    for lang in report.languages:
-        lacking = [f"{len(lang.untranslated)} untranslated"] * bool(lang.untranslated) + \
-            [f"{len(lang.fuzzy)} fuzzy"] * bool(lang.fuzzy)
-        say(f"{lang.lang}: {lang.total} strings, {', '.join(lacking) or 'all translated'}")
-        for kind, items in (("untranslated", lang.untranslated), ("fuzzy", lang.fuzzy)):
-            for line, msgid in items:
-                say(f"  {where(lang.path)}:{line}: {kind}: {msgid!r}")
-    print_problems(report.problems)
+    emit(catalog_lines(report, config.root))
     sys.exit(EXIT_REFUSED if report.problems.errors else 0)
 
 
@@ -423,22 +249,17 @@ def schema(project):
 def fix_encoding_command(paths):
     """Convert Windows-1251, KZ-1048, KOI8-R or UTF-16 files to UTF-8 in place (the original is kept as
     PATH.bak). Characters unusual in Russian, Kazakh or English that the conversion produced are named."""
+    from .report import fix_lines
     from .source import EncodingError, fix_encoding
 
     failed = False
     for path in paths:
+        done, error = None, None
         try:
             done = fix_encoding(path)
         except (EncodingError, OSError) as exc:
-            say(f"bulletin: error: {exc}", err=True)
-            failed = True
-            continue
-        if done is None:
-            say(f"{path}: already UTF-8, left as it is")
-        else:
-            say(f"{path}: converted from {done[0]} to UTF-8 (original kept as {done[1].name})")
-            for note in done[2]:
-                say(f"{path}: warning: {escape_text(note)}", err=True)
+            error, failed = exc, True
+        emit(fix_lines(path, done, error))
     sys.exit(EXIT_REFUSED if failed else 0)
 
 

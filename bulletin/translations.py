@@ -101,13 +101,41 @@ def stamp_translations(project: Project, paths: list[Path]) -> StampReport:
     return report
 
 
-def translation_problems(problems: Problems) -> Problems:
-    """The problems about translations (code ``translation.*``), which ``bulletin translations`` lists."""
-    return Problems(problems.root, [p for p in problems.items if p.code.startswith("translation.")])
+@dataclass
+class Statuses:
+    """A month's translation statuses, as ``bulletin translations`` shows them."""
+
+    content: object  # build.Month
+    columns: list[str]  # the default language first
+    report: dict  # collection.report_translations
+    catalogs: dict[str, tuple]  # per language: (translated, total, untranslated msgids)
+
+    @property
+    def problems(self) -> Problems:
+        """The problems about translations (code ``translation.*``)."""
+        problems = self.content.problems
+        return Problems(problems.root, [p for p in problems.items if p.code.startswith("translation.")])
 
 
-def format_table(report: dict, columns: list[str], catalogs: dict[str, tuple]) -> list[str]:
+def month_statuses(project: Project, month: str | None, langs: list[str]) -> Statuses:
+    """Each entry's status in each of ``langs``, and how complete each language's interface strings are."""
+    from .build import load_month_content
+    from .collection import report_translations
+    from .locale import catalog_completeness
+
+    config = project.config
+    content = load_month_content(project, month, [])
+    if content.problems.errors and not content.entries:
+        raise BulletinError(content.problems)
+    columns = [config.default_language] + [x for x in langs if x != config.default_language]
+    report = report_translations(content.families, config, columns[1:])
+    catalogs = {lang: catalog_completeness(project.layouts, lang) for lang in columns}
+    return Statuses(content, columns, report, catalogs)
+
+
+def format_table(statuses: Statuses) -> list[str]:
     """The aligned status table, then one summary line per language (entries and interface strings)."""
+    report, columns = statuses.report, statuses.columns
     width = max([len("entry")] + [len(slug) for slug in report["entries"]])
     lines = ["  ".join(["entry".ljust(width)] + [c.ljust(10) for c in columns]).rstrip(),
              "  ".join(["-" * width] + ["-" * 10 for _ in columns])]
@@ -116,8 +144,46 @@ def format_table(report: dict, columns: list[str], catalogs: dict[str, tuple]) -
     lines.append("")
     for lang in columns:
         counts = report["summary"].get(lang)
-        done, total, untranslated = catalogs[lang]
+        done, total, untranslated = statuses.catalogs[lang]
         entries = ", ".join(f"{counts[k]} {k}" for k in STATUS_ORDER) + "; " if counts else "default language; "
         lacking = f" (untranslated: {', '.join(untranslated)})" if untranslated else ""
         lines.append(f"{lang}: {entries}interface strings {done}/{total}{lacking}")
     return lines
+
+
+CHANGED, UNCHANGED, UNKNOWN = 0, 1, 2  # translations --diff exits with these, as diff(1) does
+
+
+def diff_lines(project: Project, given: Path, colour: bool = False) -> tuple[int, list[str]]:
+    """What changed in a translation's source since its source_hash: (CHANGED/UNCHANGED/UNKNOWN, lines)."""
+    from .history import format_diff, source_diff
+
+    found = find_translation(project, given)
+    source, translation = found.source, found.translation
+    where, stamp = source.rel, f"bulletin translations --stamp {translation.rel}"
+    diff = source_diff(project.root, source, translation)
+    if diff is None:
+        why = (f"{translation.rel} has no source_hash, so the version it was made from is unknown"
+               if translation.source_hash is None else
+               f"no version of {where} with source_hash {translation.source_hash} was found (not in the git "
+               f"history, no .bulletin/sources/{translation.source_hash}.md)")
+        return UNKNOWN, [f"{why}; the current source follows.\n\n{source.title}\n\n{source.body}"]
+    if not diff.changed:
+        spacing = translation.source_hash != source.content_hash
+        return UNCHANGED, [f"no difference: the words of the title and body of {where} are as they were at "
+                           f"source_hash {translation.source_hash}"
+                           + (" (only spacing or line breaks changed)" if spacing else "")]
+    return CHANGED, [f"{where} since source_hash {translation.source_hash} ({diff.origin}):",
+                     *format_diff(diff, colour),
+                     f"\n{diff.changed} of {1 + len(diff.paragraphs)} paragraphs changed (the title counted as one); "
+                     f"after updating {translation.rel}, run: {stamp}"]
+
+
+def statuses_json(statuses: Statuses) -> dict:
+    """``translations --json``: the statuses, the changed paragraphs of stale ones, the interface strings."""
+    from .history import count_changes
+
+    content, report = statuses.content, statuses.report
+    changed = count_changes(content.families, report["entries"], content.config.root)
+    return {"month": content.month, **report, "changed_paragraphs": changed, "catalogs": {
+        k: {"translated": v[0], "total": v[1], "untranslated": v[2]} for k, v in statuses.catalogs.items()}}

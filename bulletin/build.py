@@ -47,7 +47,7 @@ def resolve_month(config: Config, month: str | None, problems: Problems) -> str 
     months = list_months(config)
     if month is None:
         if not months:
-            problems.error(config.content_dir, 0, "no month folders (content/YYYY-MM/) found")
+            problems.error(config.content_dir, 0, "no month folders (content/YYYY-MM/) found", code="project.no-months")
             return None
         return months[-1]
     return month
@@ -66,7 +66,8 @@ def load_month_content(project: Project | Path, month: str | None, langs: list[s
         return Month(config, "", [], {}, problems)
     entries = load_month(config, month, problems)
     if (config.content_dir / month).is_dir() and not any(e for e in entries if not e.draft) and not problems.errors:
-        problems.warning(config.content_dir / month, 0, "no entries to publish in this month (none, or only drafts)")
+        problems.warning(config.content_dir / month, 0, "no entries to publish in this month (none, or only drafts)",
+                         code="month.no-entries")
     families = link_translations(entries, config, problems)
     from .render.pdf import report_uncovered
     report_uncovered(entries, config, problems)
@@ -85,11 +86,12 @@ def load_month_content(project: Project | Path, month: str | None, langs: list[s
         try:
             result.converted[lang] = converter.convert([item.entry for item in items], lang_of, problems)
         except PandocError as exc:
-            problems.error(config.content_dir / month, 0, str(exc))
+            problems.error(config.content_dir / month, 0, str(exc), code="pandoc.failed")
             result.converted[lang] = {}
         except RecursionError:
             problems.error(config.content_dir / month, 0, "an entry is nested too deeply to convert "
-                                                         "(lower limits.nesting in bulletin.yaml)")
+                                                         "(lower limits.nesting in bulletin.yaml)",
+                           code="entry.nested-too-deeply")
             result.converted[lang] = {}
         messages = load_messages(project.layouts, lang, config.default_language, problems)
         result.messages[lang] = messages
@@ -124,9 +126,10 @@ def render_outputs(month: Month, langs: list[str], formats: list[str], out_dir: 
                     outputs[base.with_suffix(".docx")] = render_docx(view, config.timeouts["pandoc"], problems)
             except PdfError as exc:  # located at the entry being laid out, when the renderer knew it
                 where = (config.root / exc.entry, 1) if exc.entry else (config.content_dir / month.month, 0)
-                problems.error(*where, f"{lang} {fmt}: {exc}" + (" (while laying out this entry)" if exc.entry else ""))
+                problems.error(*where, f"{lang} {fmt}: {exc}" + (" (while laying out this entry)" if exc.entry else ""),
+                               code="render.failed")
             except PandocError as exc:
-                problems.error(config.content_dir / month.month, 0, f"{lang} {fmt}: {exc}")
+                problems.error(config.content_dir / month.month, 0, f"{lang} {fmt}: {exc}", code="render.failed")
             if timings is not None:
                 timings[fmt] = timings.get(fmt, 0.0) + time.perf_counter() - started
         report_missing(month.messages[lang], problems)
@@ -157,7 +160,8 @@ def build_month(project: Project | Path, month: str | None = None, langs: list[s
         written = write_outputs(outputs)
     except OSError as exc:
         content.problems.error(Path(exc.filename or out_dir), 0,
-                               f"cannot write the outputs: {exc.strerror or exc}; earlier outputs are unchanged")
+                               f"cannot write the outputs: {exc.strerror or exc}; earlier outputs are unchanged",
+                               code="build.cannot-write")
         raise BulletinError(content.problems)
     return BuildResult(written, content.problems, timings)
 
@@ -166,5 +170,5 @@ def _refuse_content_dir(out_dir: Path, config: Config) -> None:
     content = config.content_dir.resolve()
     if out_dir == content or content in out_dir.parents:
         problems = Problems(config.root)
-        problems.error(out_dir, 0, "the output folder may not be inside content/")
+        problems.error(out_dir, 0, "the output folder may not be inside content/", code="build.output-inside-content")
         raise BulletinError(problems)

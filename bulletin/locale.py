@@ -112,7 +112,7 @@ def compile_catalog(path: Path, problems: Problems) -> Catalog | None:
             catalog = read_po(handle, abort_invalid=True)
     except Exception as exc:  # babel raises several types for a broken catalog
         line = getattr(exc, "lineno", 0)
-        problems.error(path, line, f"cannot read catalog: {exc}")
+        problems.error(path, line, f"cannot read catalog: {exc}", code="catalog.unreadable")
         return None
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
@@ -130,10 +130,11 @@ def load_messages(layouts: Path | list[Path], lang: str, default: str, problems:
     primary = compile_catalog(primary_path, problems)
     fallback = compile_catalog(default_path, problems) if lang != default else primary
     if fallback is None and not default_path.is_file():
-        problems.error(default_path, 0, f"no interface catalog for the default language '{default}'")
+        problems.error(default_path, 0, f"no interface catalog for the default language '{default}'",
+                       code="catalog.missing-default")
     elif primary is None and not primary_path.is_file():
         problems.warning(primary_path, 0, f"no interface catalog for '{lang}': every interface string "
-                                          f"falls back to the default language '{default}'")
+                                          f"falls back to the default language '{default}'", code="catalog.missing")
     return Messages(lang, default, primary, fallback)
 
 
@@ -144,13 +145,14 @@ def report_missing(messages: Messages, problems: Problems) -> None:
         if default is not None:
             problems.error(default.path, default.lines.get(msgid, 0),
                            f"msgid {msgid!r} has no translation in the default language's catalog "
-                           f"('{messages.default}'); add it there")
+                           f"('{messages.default}'); add it there", code="catalog.default-untranslated")
     if messages.primary is None:
         return  # said once, when the catalog was not found
     for msgid in sorted(messages.missing - messages.absent):
         problems.warning(messages.primary.path, messages.primary.lines.get(msgid, 0),
                          f"msgid {msgid!r} is not translated into '{messages.lang}': "
-                         f"using the default language's ('{messages.default}') translation")
+                         f"using the default language's ('{messages.default}') translation",
+                         code="catalog.untranslated")
 
 
 def template_msgids(layouts: Path | list[Path]) -> dict[str, bool]:

@@ -48,6 +48,9 @@ class Problems:
 
     root: Path | None = None
     items: list[Problem] = field(default_factory=list)
+    # Warning codes bulletin.yaml's ignore: silences: they are counted here, never reported or fatal.
+    ignore: frozenset[str] = frozenset()
+    ignored: list[Problem] = field(default_factory=list)
 
     def where(self, path: Path | str) -> str:
         path = Path(path)
@@ -61,9 +64,21 @@ class Problems:
         return path.as_posix()
 
     def add(self, level: str, path: Path | str, line: int, message: str, code: str = "") -> None:
-        problem = Problem(escape_text(self.where(path)), line or 0, level, escape_text(message), code)
-        if problem not in self.items:
+        self._keep(Problem(escape_text(self.where(path)), line or 0, level, escape_text(message), code))
+
+    def _keep(self, problem: Problem) -> None:
+        if problem.level == WARNING and problem.code in self.ignore:
+            if problem not in self.ignored:
+                self.ignored.append(problem)
+        elif problem not in self.items:
             self.items.append(problem)
+
+    def silence(self, codes) -> None:
+        """From now on (and for the warnings already collected), drop the warnings with these codes."""
+        self.ignore = frozenset(codes)
+        kept, self.items = self.items, []
+        for problem in kept:
+            self._keep(problem)
 
     def error(self, path: Path | str, line: int, message: str, code: str = "") -> None:
         self.add(ERROR, path, line, message, code)
@@ -72,9 +87,8 @@ class Problems:
         self.add(WARNING, path, line, message, code)
 
     def extend(self, other: "Problems") -> None:
-        for problem in other.items:
-            if problem not in self.items:
-                self.items.append(problem)
+        for problem in other.items + other.ignored:
+            self._keep(problem)
 
     @property
     def errors(self) -> list[Problem]:
@@ -95,10 +109,11 @@ class Problems:
 
 
 def format_summary(problems: Problems, entries: int) -> str:
-    """``2 errors, 3 warnings in 14 entries`` — the closing line of ``bulletin check``."""
+    """``2 errors, 3 warnings in 14 entries (1 ignored)`` — the closing line of ``bulletin check``."""
     e, w = len(problems.errors), len(problems.warnings)
+    ignored = f" ({len(problems.ignored)} ignored)" if problems.ignored else ""
     return (f"{e} error{'s' if e != 1 else ''}, {w} warning{'s' if w != 1 else ''} "
-            f"in {entries} entr{'ies' if entries != 1 else 'y'}")
+            f"in {entries} entr{'ies' if entries != 1 else 'y'}{ignored}")
 
 
 def dump_problems(problems: Problems) -> str:

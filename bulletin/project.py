@@ -26,6 +26,7 @@ class Project:
         root = Path(root)
         problems = Problems(root.resolve())
         config = load_config(root, problems)
+        problems.silence(config.ignore)
         return cls(config.root, config, layouts_dirs(config), problems)
 
     @classmethod

@@ -76,7 +76,7 @@ def resolve_dist(config: Config, dist: Path | None) -> Path:
     content = config.content_dir.resolve()
     if dist == content or content in dist.parents:
         problems = Problems(config.root)
-        problems.error(dist, 0, "the dist folder may not be inside content/")
+        problems.error(dist, 0, "the dist folder may not be inside content/", code="publish.dist-inside-content")
         raise BulletinError(problems)
     return dist
 
@@ -271,7 +271,8 @@ def write_index(dist: Path, config: Config, problems: Problems) -> Path:
         try:
             releases.append(json.loads((folder / MANIFEST).read_text(encoding="utf-8")))
         except (OSError, ValueError) as exc:
-            problems.warning(folder / MANIFEST, 0, f"release left out of index.html: {exc}")
+            problems.warning(folder / MANIFEST, 0, f"release left out of index.html: {exc}",
+                             code="publish.release-left-out")
     path = dist / "index.html"
     write_atomic(path, render_index(config, releases).encode("utf-8"))
     return path

@@ -147,7 +147,7 @@ class Preview:
                 problems, view, page = self._build(script)
             except Exception as exc:  # a template error, an unknown --lang after a config edit, …
                 problems, view, page = Problems(self.root), None, None
-                problems.error(self.root, 0, f"{type(exc).__name__}: {exc}")
+                problems.error(self.root, 0, f"{type(exc).__name__}: {exc}", code="serve.failed")
             if page is None:
                 page = self.errors_page(problems, script)
             with self._changed:
@@ -206,7 +206,7 @@ class Preview:
                 return 200, "application/pdf", render_pdf(view, view.config.timeouts["pdf"])
             except PdfError as exc:
                 failed = Problems(self.root)
-                failed.error(view.config.content_dir / view.month, 0, f"{view.lang} pdf: {exc}")
+                failed.error(view.config.content_dir / view.month, 0, f"{view.lang} pdf: {exc}", code="render.failed")
                 page = error_page(failed, messages, _("The PDF could not be made"), _("The HTML preview is unaffected."))
                 return 500, "text/html; charset=utf-8", page.encode("utf-8")
 

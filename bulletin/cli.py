@@ -269,5 +269,14 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
     the library would reach outside (the mail server, the renderers), as WeasyPrint's main does."""
     from .processes import exit_on_sigterm
 
-    exit_on_sigterm()  # click then ends a terminated run as it ends Ctrl-C ("Aborted!", exit 1)
-    cli.main(args=argv, prog_name="bulletin", obj=Seams(stdout, stderr, connect, render))
+    exit_on_sigterm()  # a terminated run then ends as Ctrl-C does ("Aborted!", exit 1)
+    try:
+        code = cli.main(args=argv, prog_name="bulletin", obj=Seams(stdout, stderr, connect, render),
+                        standalone_mode=False)
+    except click.ClickException as exc:  # click's own usage errors, and ours (console.Command raises them)
+        exc.show(file=stderr)
+        code = exc.exit_code
+    except click.Abort:
+        click.echo("Aborted!", file=stderr, err=True)
+        code = EXIT_REFUSED
+    sys.exit(code if isinstance(code, int) else 0)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 from .collection import Bulletin, Family, assemble_bulletin, link_translations, report_empty
-from .config import Config, load_config
+from .config import Config
 from .content import Entry, list_months, load_month
 from .epoch import build_time
 from .locale import Messages, check_default_catalog, load_messages, report_missing
@@ -17,8 +17,8 @@ from .markdown import Converter, PandocError
 from .problems import BulletinError, Problems
 from .atomic import write_outputs
 from .fonts import report_uncovered
-from .layouts import layouts_dirs
 from .render import RenderError, RenderOptions, make_view, month_renderers
+from .project import Project
 
 Progress = Callable[[str], None]
 
@@ -49,52 +49,18 @@ def resolve_month(config: Config, month: str | None, problems: Problems) -> str 
     months = list_months(config)
     if month is None:
         if not months:
-            problems.error(config.content_dir, 0, "no month folders (content/YYYY-MM/) found")
+            problems.error(config.content_dir, 0, "no month folders (content/YYYY-MM/) found", code="project.no-months")
             return None
         return months[-1]
     return month
 
 
-def split_list(value: str | None) -> list[str] | None:
-    """A command line's ``ru,kk`` -> ``["ru", "kk"]``; nothing given -> None (the default)."""
-    items = [x.strip() for x in (value or "").split(",") if x.strip()]
-    return items or None
-
-
-def parse_languages(value: str | list[str] | None, config: Config) -> list[str]:
-    """``["ru", "kk"]`` or ``["all"]`` (a command line's ``ru,kk`` too); unknown codes raise ValueError
-    with the known ones."""
-    langs = split_list(value) if isinstance(value, str) or value is None else [x.strip() for x in value]
-    if not langs:
-        return [config.default_language]
-    if langs == ["all"]:
-        return list(config.languages)
-    unknown = [x for x in langs if x not in config.languages]
-    if unknown:
-        raise ValueError(f"unknown language {', '.join(unknown)} (configured: {', '.join(config.languages)}, or all)")
-    return list(dict.fromkeys(langs))
-
-
-def parse_formats(value: str | list[str] | None, renderers=None) -> list[str]:
-    """``["pdf", "html"]`` (or ``pdf,html``) checked against the renderers; nothing given -> all of them."""
-    known = list(month_renderers(renderers))
-    formats = split_list(value) if isinstance(value, str) or value is None else [x.strip() for x in value]
-    if not formats:
-        return known
-    unknown = [x for x in formats if x not in known]
-    if unknown:
-        raise ValueError(f"unknown format {', '.join(unknown)} (known: {', '.join(known)})")
-    return list(dict.fromkeys(formats))
-
-
-def load_month_content(root: Path, month: str | None, langs: list[str] | None = None,
-                       converter: Converter | None = None, timings: dict | None = None,
-                       config: Config | None = None) -> Month:
-    """Everything up to rendering: config (unless given, loaded), entries, translations, bodies converted
-    per language."""
+def load_month_content(project: Project | Path, month: str | None, langs: list[str] | None = None,
+                       converter: Converter | None = None, timings: dict | None = None) -> Month:
+    """Everything up to rendering: config, entries, translations, bodies converted per language."""
     started = time.perf_counter()
-    problems = Problems(root.resolve())
-    config = config or load_config(root, problems)
+    project = Project.of(project)
+    problems, config = project.problems, project.config
     if problems.errors:
         return Month(config, month or "", [], {}, problems)
     month = resolve_month(config, month, problems)
@@ -102,11 +68,12 @@ def load_month_content(root: Path, month: str | None, langs: list[str] | None = 
         return Month(config, "", [], {}, problems)
     entries = load_month(config, month, problems)
     if (config.content_dir / month).is_dir() and not any(e for e in entries if not e.draft) and not problems.errors:
-        problems.warning(config.content_dir / month, 0, "no entries to publish in this month (none, or only drafts)")
+        problems.warning(config.content_dir / month, 0, "no entries to publish in this month (none, or only drafts)",
+                         code="month.no-entries")
     families = link_translations(entries, config, problems)
     report_uncovered(entries, config, problems)
     result = Month(config, month, entries, families, problems)
-    check_default_catalog(layouts_dirs(config), config.default_language, problems)
+    check_default_catalog(project.layouts, config.default_language, problems)
     if timings is not None:
         timings["load+validate"] = time.perf_counter() - started
     started = time.perf_counter()
@@ -120,13 +87,14 @@ def load_month_content(root: Path, month: str | None, langs: list[str] | None = 
         try:
             result.converted[lang] = converter.convert([item.entry for item in items], lang_of, problems)
         except PandocError as exc:
-            problems.error(config.content_dir / month, 0, str(exc))
+            problems.error(config.content_dir / month, 0, str(exc), code="pandoc.failed")
             result.converted[lang] = {}
         except RecursionError:
             problems.error(config.content_dir / month, 0, "an entry is nested too deeply to convert "
-                                                         "(lower limits.nesting in bulletin.yaml)")
+                                                         "(lower limits.nesting in bulletin.yaml)",
+                           code="entry.nested-too-deeply")
             result.converted[lang] = {}
-        messages = load_messages(layouts_dirs(config), lang, config.default_language, problems)
+        messages = load_messages(project.layouts, lang, config.default_language, problems)
         result.messages[lang] = messages
     if timings is not None:
         timings["pandoc"] = time.perf_counter() - started
@@ -153,31 +121,28 @@ def render_outputs(month: Month, langs: list[str], formats: list[str], out_dir: 
                 outputs[out_dir / month.month / renderer.output_name(month.month, lang)] = renderer.render(view, options)
             except RenderError as exc:  # located at the entry being laid out, when the renderer knew it
                 where = (config.root / exc.entry, 1) if exc.entry else (config.content_dir / month.month, 0)
-                problems.error(*where, f"{lang} {fmt}: {exc}" + (" (while laying out this entry)" if exc.entry else ""))
+                problems.error(*where, f"{lang} {fmt}: {exc}" + (" (while laying out this entry)" if exc.entry else ""),
+                               code="render.failed")
+            except PandocError as exc:
+                problems.error(config.content_dir / month.month, 0, f"{lang} {fmt}: {exc}", code="render.failed")
             if timings is not None:
                 timings[fmt] = timings.get(fmt, 0.0) + time.perf_counter() - started
         report_missing(month.messages[lang], problems)
     return outputs
 
 
-def build_month(root: Path, month: str | None = None, langs: list[str] | None = None,
+def build_month(project: Project | Path, month: str | None = None, langs: list[str] | None = None,
                 formats: list[str] | None = None, out_dir: Path | None = None, strict: bool = False,
-                progress: Progress | None = None, converter: Converter | None = None, pdf_variant: str | None = None,
-                renderers=None, config: Config | None = None) -> BuildResult:
+                progress: Progress | None = None, converter: Converter | None = None,
+                pdf_variant: str | None = None, renderers=None) -> BuildResult:
     """Check, render all outputs, then write them atomically; on any error nothing is written.
 
-    ``langs``: codes, or ``["all"]``; None is the default language. ``formats``: None is every renderer's.
-    ``config``: an already loaded one (else read from ``root``)."""
+    ``renderers``: the registry's unless a caller (a test) brings its own."""
     timings: dict[str, float] = {}
-    given = config  # its own warnings are its loader's; one loaded here is loaded again with the month's
-    if config is None:
-        probe = Problems(root.resolve())
-        config = load_config(root, probe)
-        if probe.errors:
-            raise BulletinError(probe)
-    lang_list = parse_languages(langs, config)
-    format_list = parse_formats(formats, renderers)
-    content = load_month_content(root, month, lang_list, converter, timings, given)
+    project = Project.of(project).require()
+    config = project.config
+    lang_list, format_list = langs or [config.default_language], formats or list(month_renderers(renderers))
+    content = load_month_content(project, month, lang_list, converter, timings)
     for lang in lang_list:  # publish has its own rule for this: translation coverage thresholds
         if lang in content.bulletins:
             report_empty(content.bulletins[lang], content.problems)
@@ -192,7 +157,8 @@ def build_month(root: Path, month: str | None = None, langs: list[str] | None = 
         written = write_outputs(outputs)
     except OSError as exc:
         content.problems.error(Path(exc.filename or out_dir), 0,
-                               f"cannot write the outputs: {exc.strerror or exc}; earlier outputs are unchanged")
+                               f"cannot write the outputs: {exc.strerror or exc}; earlier outputs are unchanged",
+                               code="build.cannot-write")
         raise BulletinError(content.problems)
     return BuildResult(written, content.problems, timings)
 
@@ -201,5 +167,5 @@ def _refuse_content_dir(out_dir: Path, config: Config) -> None:
     content = config.content_dir.resolve()
     if out_dir == content or content in out_dir.parents:
         problems = Problems(config.root)
-        problems.error(out_dir, 0, "the output folder may not be inside content/")
+        problems.error(out_dir, 0, "the output folder may not be inside content/", code="build.output-inside-content")
         raise BulletinError(problems)

@@ -110,13 +110,15 @@ def load_places(path: Path, problems: Problems) -> Places:
         _add_place({**term.names, "also": term.also}, places)
     if not path.is_file():
         problems.warning(path, 0, "no place list: Kazakh place names in capitals titles are guessed by the "
-                                  "analyser alone (copy content/places.yaml from the sample project)")
+                                  "analyser alone (copy content/places.yaml from the sample project)",
+                         code="places.missing")
         return places
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
-        problems.error(path, mark.line + 1 if mark else 0, f"cannot read the place list: {exc}")
+        problems.error(path, mark.line + 1 if mark else 0, f"cannot read the place list: {exc}",
+                       code="places.unreadable")
         return places
     entries = [*(data.get("cities") or []), *(data.get("other") or [])] if isinstance(data, dict) else None
     for region in (data.get("regions") or []) if isinstance(data, dict) else []:
@@ -125,7 +127,8 @@ def load_places(path: Path, problems: Problems) -> Places:
         entries += [*named, *(region.get("towns") or [])] if isinstance(region, dict) else [region]
     if entries is None or not all(isinstance(e, dict) for e in entries):
         problems.error(path, 0, "the place list must have 'regions' (each with 'region' and 'towns') and may have "
-                                "'other', every place a mapping like {ru: Жанаозен, kk: Жаңаөзен}")
+                                "'other', every place a mapping like {ru: Жанаозен, kk: Жаңаөзен}",
+                       code="places.malformed")
         return places
     for entry in entries:
         _add_place(entry, places)

@@ -45,7 +45,7 @@ def extract_messages(root: Path, problems: Problems) -> Catalog | None:
     line moves)."""
     cfg = root / "babel.cfg"
     if not cfg.is_file():
-        problems.error(cfg, 0, "no babel.cfg: it says which files hold interface strings")
+        problems.error(cfg, 0, "no babel.cfg: it says which files hold interface strings", code="catalog.no-babel-cfg")
         return None
     with cfg.open(encoding="utf-8") as handle:
         method_map, options_map = parse_mapping_cfg(handle, str(cfg))
@@ -108,7 +108,7 @@ def _read(path: Path, problems: Problems, locale: str | None = None) -> tuple[Ca
     try:
         catalog = read_po(io.StringIO(text), locale=locale, abort_invalid=True)
     except Exception as exc:  # babel raises several types for a broken catalog
-        problems.error(path, getattr(exc, "lineno", 0), f"cannot read catalog: {exc}")
+        problems.error(path, getattr(exc, "lineno", 0), f"cannot read catalog: {exc}", code="catalog.unreadable")
         return None, None
     return catalog, split_header(text)[0] or None
 
@@ -138,7 +138,7 @@ def describe(path: Path, lang: str, problems: Problems) -> LanguageReport:
             report.untranslated.append((message.lineno, _msgid(message)))
     for message, errors in catalog.check():
         for error in errors:
-            problems.error(path, message.lineno, f"msgid {_msgid(message)!r}: {error}")
+            problems.error(path, message.lineno, f"msgid {_msgid(message)!r}: {error}", code="catalog.invalid-message")
     return report
 
 

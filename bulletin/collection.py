@@ -93,19 +93,21 @@ def link_translations(entries: list[Entry], config: Config, problems: Problems) 
             for entry in family.translations.values():
                 expected = entry.path.with_name(f"{slug}.{config.default_language}.md")
                 problems.error(entry.path, 1, f"translation without a source: "
-                                              f"{problems.where(expected)} does not exist")
+                                              f"{problems.where(expected)} does not exist",
+                               code="translation.no-source")
             del families[slug]
             continue
         for entry in family.translations.values():
             _inherit(entry, source, problems)
             if family.untouched(entry.lang) and not entry.draft:
                 problems.warning(entry.path, entry.line("title"), "not translated yet: the title and body are still "
-                                                                  f"those of {source.rel} (counted as missing)")
+                                                                  f"those of {source.rel} (counted as missing)",
+                                 code="translation.not-translated")
             if family.status(entry.lang) == STALE and not source.draft:
                 problems.warning(entry.path, entry.line("source_hash"),
                                  f"stale translation: {source.rel} changed since it was translated "
                                  f"(see what changed: bulletin translations --diff {entry.rel}; after review: "
-                                 f"bulletin translations --stamp {entry.rel})")
+                                 f"bulletin translations --stamp {entry.rel})", code="translation.stale")
     return families
 
 
@@ -125,7 +127,7 @@ def _inherit(entry: Entry, source: Entry, problems: Problems) -> None:
         if key in entry.meta and mine not in (None, []) and mine != theirs:
             problems.warning(entry.path, entry.line(key),
                              f"'{key}' differs from the source {source.rel} ({_shown(mine)} vs {_shown(theirs)}); "
-                             f"{used} value is used")
+                             f"{used} value is used", code="translation.differs-from-source")
         if key not in entry.meta or mine in (None, []) or key == "rubric":
             setattr(entry, key, theirs)
     if "author" not in entry.meta:
@@ -166,7 +168,7 @@ def assemble_bulletin(config: Config, month: str, lang: str, families: dict[str,
         if lang not in rubric.titles:
             problems.warning(config.rubrics_path, rubric.line,
                              f"rubric '{rubric.key}' has no title in '{lang}'; "
-                             f"using the '{config.default_language}' title")
+                             f"using the '{config.default_language}' title", code="rubric.untitled-in-language")
         bulletin.sections.append(Section(rubric, rubric.title(lang, config.default_language),
                                          sorted(items, key=sort_key)))
     bulletin.untranslated.sort(key=sort_key)
@@ -178,7 +180,8 @@ def report_empty(bulletin: Bulletin, problems: Problems) -> None:
     if not bulletin.sections and bulletin.untranslated:
         problems.warning(bulletin.config.config_path, 0,
                          f"the '{bulletin.lang}' bulletin of {bulletin.month} has no entries: all "
-                         f"{len(bulletin.untranslated)} are untranslated and the '{bulletin.lang}' policy is omit")
+                         f"{len(bulletin.untranslated)} are untranslated and the '{bulletin.lang}' policy is omit",
+                         code="translation.none-in-language")
 
 
 def report_translations(families: dict[str, Family], config: Config, langs: list[str] | None = None) -> dict:

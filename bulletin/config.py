@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from .codes import read_ignore
 from .problems import Problems
 from .source import YamlDoc, load_yaml, read_text
 
@@ -64,6 +65,7 @@ class Config:
     delivery: Delivery | None = None
     vocabularies: dict = field(default_factory=dict)  # kind -> incidents.Vocabulary (regions, violations, groups)
     switches: dict[str, bool] = field(default_factory=lambda: {"meta_region": True, "statistics": False})
+    ignore: list[str] = field(default_factory=list)  # warning codes to silence (codes.read_ignore)
 
     @property
     def content_dir(self) -> Path:
@@ -135,7 +137,7 @@ def _check_config(doc: YamlDoc, path: Path, problems: Problems, config: Config) 
         return
     check = _Checker(doc, path, problems)
     known = {"publication", "publisher", "languages", "default_language", "translations",
-             "limits", "timeouts", "pdf_variant", "publish", "delivery", *config.switches}
+             "limits", "timeouts", "pdf_variant", "publish", "delivery", "ignore", *config.switches}
     for key in data:
         if key not in known:
             problems.warning(path, check.lines.get(str(key), 1),
@@ -208,6 +210,10 @@ def _check_config(doc: YamlDoc, path: Path, problems: Problems, config: Config) 
                        f"'pdf_variant': expected one of {', '.join(PDF_VARIANTS)}, got {_shown(variant)}")
     else:
         config.pdf_variant = variant
+    ignore = read_ignore(data.get("ignore", []), path, check.lines.get("ignore", 1), problems)
+    if ignore is None:
+        check.wrong("ignore", "a list of problem codes", data["ignore"])
+    config.ignore = ignore or []
     _check_publishing(doc, data, path, problems, config)
 
 

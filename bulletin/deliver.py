@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .build import Progress
-from .config import Config, Delivery, load_config
+from .config import Config, Delivery
 from .locale import format_size
 from .problems import BulletinError, Problems
+from .errors import UsageError
+from .project import Project
 from .atomic import write_atomic
 from .release import DELIVERIES, MANIFEST, PublishError, lock_dist, resolve_dist
 from .render import FORMATS
@@ -35,7 +37,7 @@ class DeliveryError(PublishError):
     """Delivery cannot start (nothing published, no settings, no password, no server)."""
 
 
-class DeliveryUsageError(DeliveryError):
+class DeliveryUsageError(DeliveryError, UsageError):
     """The command was asked for something that does not exist (an unknown partner name)."""
 
 
@@ -330,17 +332,17 @@ def describe_plan(plan: Plan, dry_run: bool) -> str:
                                                             else "")
 
 
-def deliver_month(root: Path, month: str, dist: Path | None = None, dry_run: bool = False,
-                  progress: Progress | None = None, environ=None, resend: list[str] | None = None) -> DeliveryResult:
+def deliver_month(project: Project | Path, month: str, dist: Path | None = None, dry_run: bool = False,
+                  progress: Progress | None = None, environ=None, resend: list[str] | None = None,
+                  connect=connect_smtp) -> DeliveryResult:
     """Plan every partner's e-mail for a published month and, unless dry_run, send the ones due.
 
     ``resend``: None for a normal run; a (possibly empty) list of partner names for ``--resend``.
+    ``connect(delivery, password)``: the SMTP factory (a test's stand-in server or failing connection).
     """
     environ = os.environ if environ is None else environ
-    problems = Problems(root.resolve())
-    config = load_config(root, problems)
-    if problems.errors:
-        raise BulletinError(problems)
+    project = Project.of(project).require()
+    config, problems, root = project.config, project.problems, project.root
     if config.delivery is None:
         raise DeliveryError("bulletin.yaml has no 'delivery' section (smtp, from, max_attachment_bytes, link_base)")
     folder = resolve_dist(config, dist) / month
@@ -370,7 +372,7 @@ def deliver_month(root: Path, month: str, dist: Path | None = None, dry_run: boo
         record = read_record(folder)
         plans = plan_deliveries(partners, manifest, folder, record, delivery, resend)
         if any(plan.action == SEND for plan in plans):
-            smtp = connect_smtp(delivery, password)
+            smtp = connect(delivery, password)
             try:
                 send_planned(smtp, config, plans, month, folder, record, progress, problems)
             finally:

@@ -46,4 +46,5 @@ def report_uncovered(entries, config: Config, problems) -> None:
             line = text[:text.find(missing[0])].count("\n") + 1 if missing[0] in text else entry.body_line
             shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in missing[:8])
             problems.warning(entry.path, line, f"no font in fonts/ has {shown}: the PDF would show boxes; "
-                                               "replace the characters or add a font that covers them")
+                                               "replace the characters or add a font that covers them",
+                             code="font.missing-glyph")

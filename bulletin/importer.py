@@ -34,33 +34,36 @@ def read_document(path: Path, timeout: int, problems: Problems) -> list[str] | N
     try:
         data = path.read_bytes()
     except OSError as exc:
-        problems.error(path, 0, f"cannot read: {exc.strerror or exc}")
+        problems.error(path, 0, f"cannot read: {exc.strerror or exc}", code="file.unreadable")
         return None
     if data.startswith(OLE_MAGIC):
-        problems.error(path, 0, "this is an old binary .doc file; save it as .docx or as UTF-8 text")
+        problems.error(path, 0, "this is an old binary .doc file; save it as .docx or as UTF-8 text",
+                       code="import.binary-doc")
         return None
     if data.startswith(ZIP_MAGIC) or path.suffix.lower() == ".docx":
         try:
             text = run_pandoc(["-f", "docx", "-t", "plain", "--wrap=none"], data, timeout).decode("utf-8")
         except (PandocError, UnicodeDecodeError) as exc:
-            problems.error(path, 0, f"cannot read the .docx: {exc}")
+            problems.error(path, 0, f"cannot read the .docx: {exc}", code="import.unreadable-docx")
             return None
     elif encoding := detect_encoding(data):
         codec = codec_for(encoding, data)
         try:
             text = data.decode(codec).lstrip("\ufeff")
         except UnicodeDecodeError:
-            problems.error(path, 1, f"file looks like {encoding} but does not decode as such; re-save it as UTF-8")
+            problems.error(path, 1, f"file looks like {encoding} but does not decode as such; re-save it as UTF-8",
+                           code="import.undecodable")
             return None
         problems.warning(path, 1, f"file is encoded as {encoding}, not UTF-8: decoded as {encoding}; "
-                                  "check the letters of the result (or re-save the file as UTF-8)")
+                                  "check the letters of the result (or re-save the file as UTF-8)",
+                         code="import.not-utf8")
     else:
         text = decode_text(data, path, problems)
     if text is None:
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        problems.error(path, 0, "no text in the document")
+        problems.error(path, 0, "no text in the document", code="import.empty")
         return None
     return text.split("\n")
 
@@ -172,15 +175,17 @@ def import_document(root: Path, path: Path, month: str, lang: str | None = None,
     problems = Problems(root.resolve())
     result = ImportResult(root.resolve(), month, [], problems)
     config = load_config(root, problems)
+    problems.silence(config.ignore)
     if problems.errors:
         return result
     lang = lang or config.default_language
     if lang not in config.languages:
-        problems.error(config.config_path, 0, f"unknown language '{lang}' (configured: {', '.join(config.languages)})")
+        problems.error(config.config_path, 0, f"unknown language '{lang}' (configured: {', '.join(config.languages)})",
+                       code="import.unknown-language")
         return result
     if lang != config.default_language:
         problems.warning(path, 0, f"entries in '{lang}' are translations: each needs a "
-                                  f"'{config.default_language}' entry with the same slug")
+                                  f"'{config.default_language}' entry with the same slug", code="import.translations")
     lines = read_document(path, config.timeouts["pandoc"], problems)
     if lines is None:
         return result
@@ -191,18 +196,20 @@ def import_document(root: Path, path: Path, month: str, lang: str | None = None,
     first_day = dt.date(int(month[:4]), int(month[5:]), 1)
     for entry in entries:
         if entry.source and not URL_RE.match(entry.source):
-            problems.warning(path, entry.line, f"source '{entry.source[:80]}' is not a URL; left out")
+            problems.warning(path, entry.line, f"source '{entry.source[:80]}' is not a URL; left out",
+                             code="import.source-not-url")
             entry.source = None
         if entry.date and entry.date.strftime("%Y-%m") != month:
             problems.warning(path, entry.line, f"date {entry.date.isoformat()} is outside {month}; "
-                                               f"the entry goes into {month} anyway")
+                                               f"the entry goes into {month} anyway", code="import.date-outside-month")
         if entry.rubric is None:
             continue
         same = existing.get(entry.source or entry.title)
         if same:
             entry.skipped = same
             problems.warning(path, entry.line, f"already imported as {problems.where(same)} "
-                                               f"(same {'source URL' if entry.source else 'title'}): skipped")
+                                               f"(same {'source URL' if entry.source else 'title'}): skipped",
+                             code="import.already-imported")
             continue
         entry.path = plan_path(folder, slugify(entry.title), lang, reserved)
         entry.text = render_entry(config, entry, entry.date or first_day, problems)
@@ -216,7 +223,7 @@ def import_document(root: Path, path: Path, month: str, lang: str | None = None,
             except FileExistsError:
                 entry.path = plan_path(folder, slugify(entry.title), lang, reserved)
             except OSError as exc:
-                problems.error(entry.path, 0, f"cannot write: {exc.strerror or exc}")
+                problems.error(entry.path, 0, f"cannot write: {exc.strerror or exc}", code="import.cannot-write")
                 return result
     result.written = True
     return result

@@ -149,7 +149,8 @@ def report_labels(entries: list[Entry], problems: Problems) -> None:
             what = "footnote" if kind else "link reference"
             for line, written in lines[1:]:
                 problems.warning(entry.path, line, f"{what} [{kind}{written}] is defined again (first on line "
-                                                   f"{lines[0][0]}): only the first definition is used")
+                                                   f"{lines[0][0]}): only the first definition is used",
+                                 code="link.defined-twice")
         text = _without_code(entry.body)
         calls = [("^", m) for m in _NOTE_CALL.finditer(text)]
         called = {_label(m[1]) for _, m in calls}
@@ -157,7 +158,8 @@ def report_labels(entries: list[Entry], problems: Problems) -> None:
             if kind and label not in called:
                 line, written = lines[0]
                 problems.warning(entry.path, line, f"footnote [^{written}] is never called in this entry "
-                                                   f"(write [^{written}] in the text): it is not printed")
+                                                   f"(write [^{written}] in the text): it is not printed",
+                                 code="footnote.never-called")
         calls += [("", m) for m in _FULL_REFERENCE.finditer(text)] + [("", m) for m in _SHORTCUT.finditer(text)]
         for kind, match in calls:
             label = _label(match[1])
@@ -172,4 +174,4 @@ def report_labels(entries: list[Entry], problems: Problems) -> None:
                      "own entry" if elsewhere is not None else "")
             what = "footnote" if kind else "link reference"
             problems.warning(entry.path, line, f"{what} {shown} is not defined in this entry{where}: "
-                                               "it prints as plain text")
+                                               "it prints as plain text", code="link.undefined-reference")

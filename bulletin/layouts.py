@@ -187,7 +187,7 @@ def compile_catalog(path: Path, problems: Problems) -> Catalog | None:
             catalog = read_po(handle, abort_invalid=True)
     except Exception as exc:  # babel raises several types for a broken catalog
         line = getattr(exc, "lineno", 0)
-        problems.error(path, line, f"cannot read catalog: {exc}")
+        problems.error(path, line, f"cannot read catalog: {exc}", code="catalog.unreadable")
         return None
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
@@ -209,10 +209,12 @@ def load_messages(layouts: Path | list[Path], lang: str, default: str, problems:
     catalogs = _compile_all(layouts, lang, problems)
     defaults = _compile_all(layouts, default, problems) if lang != default else catalogs
     if not catalog_paths(layouts, default):
-        problems.error(catalog_path(layouts, default), 0, f"no interface catalog for the default language '{default}'")
+        problems.error(catalog_path(layouts, default), 0, f"no interface catalog for the default language '{default}'",
+                       code="catalog.missing-default")
     elif not catalog_paths(layouts, lang):
         problems.warning(catalog_path(layouts, lang), 0, f"no interface catalog for '{lang}': every interface string "
-                                                         f"falls back to the default language '{default}'")
+                                                         f"falls back to the default language '{default}'",
+                         code="catalog.missing")
     return Messages(lang, default, catalogs, defaults)
 
 
@@ -222,13 +224,13 @@ def report_missing(messages: Messages, problems: Problems) -> None:
         if messages.defaults:
             problems.error(*_where(messages.defaults, msgid),
                            f"msgid {msgid!r} has no translation in the default language's catalog "
-                           f"('{messages.default}'); add it there")
+                           f"('{messages.default}'); add it there", code="catalog.default-untranslated")
     if not messages.catalogs:
         return  # said once, when the catalog was not found
     for msgid in sorted(messages.missing - messages.absent):
         problems.warning(*_where(messages.catalogs, msgid),
                          f"msgid {msgid!r} is not translated into '{messages.lang}': "
-                         f"using the default language's ('{messages.default}') translation")
+                         f"using the default language's ('{messages.default}') translation", code="catalog.untranslated")
 
 
 def template_msgids(layouts: Path | list[Path]) -> dict[str, bool]:

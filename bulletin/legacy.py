@@ -160,7 +160,8 @@ class LegacyParser:
                 self.rubric, self.rubric_state = (heading[1], "known") if heading[0] == "known" else (None, "unknown")
                 if heading[0] == "unknown":
                     self.problems.error(self.path, number, f"unknown rubric heading «{heading[1]}» "
-                                                           f"(known: {self.known})")
+                                                           f"(known: {self.known})",
+                                        code="import.unknown-rubric-heading")
                 continue
             if self.rubric_state == "none":
                 self.preamble.append((number, text))
@@ -173,14 +174,17 @@ class LegacyParser:
                 self.open(number, text)
             elif self.stage == "done" and URL_START.match(text):
                 self.entry.lines.append((number, f"<{repair_url(text)}>"))
-                self.problems.warning(self.path, number, "a second source URL: added to the body as a link")
+                self.problems.warning(self.path, number, "a second source URL: added to the body as a link",
+                                      code="import.second-source")
             else:
-                self.problems.error(self.path, number, f"text not assigned to any entry: {text[:60]!r}")
+                self.problems.error(self.path, number, f"text not assigned to any entry: {text[:60]!r}",
+                                    code="import.unassigned-text")
         self.close()
         self.skip_preamble()
         if self.rubric_state == "none":
             self.problems.error(self.path, 0, f"no rubric heading found (known: {self.known}): "
-                                              "each rubric starts with its title on a line of its own")
+                                              "each rubric starts with its title on a line of its own",
+                                code="import.no-rubric-heading")
         return self.entries
 
     def skip_preamble(self) -> None:
@@ -190,7 +194,8 @@ class LegacyParser:
             titles = sum(1 for _, t in self.preamble if is_caps_title(t))
             hint = f"; {titles} of them in capitals: is a rubric heading missing?" if titles else ""
             self.problems.warning(self.path, first, f"{lines} before the first rubric heading skipped "
-                                                    f"(a masthead or introduction?): {text[:60]!r}{hint}")
+                                                    f"(a masthead or introduction?): {text[:60]!r}{hint}",
+                                  code="import.preamble-skipped")
 
     def open(self, number: int, text: str) -> None:
         self.close()
@@ -202,7 +207,8 @@ class LegacyParser:
         entry = self.entry
         if entry is not None and not any(text for _, text in entry.lines):
             self.problems.warning(self.path, entry.line, f"entry '{entry.raw_title[:60]}' has no text "
-                                                         "(is this line, or the one after it, really a title?)")
+                                                         "(is this line, or the one after it, really a title?)",
+                                  code="import.entry-without-text")
         self.entry, self.stage = None, "outside"
 
     def take_source(self, number: int, text: str, label: bool = False) -> bool:
@@ -248,7 +254,8 @@ class LegacyParser:
             try:
                 entry.date = dt.date(*date)
             except ValueError:
-                self.problems.warning(self.path, i + 1, f"impossible date '{text}' ignored")
+                self.problems.warning(self.path, i + 1, f"impossible date '{text}' ignored",
+                                      code="import.impossible-date")
             return True
         if (byline := split_byline(text)) and not entry.authors:
             entry.authors, outlet = byline

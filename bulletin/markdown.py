@@ -194,7 +194,8 @@ class _Checker:
         if written and node_id(node) in self.ids:
             uses = self.repeated[written] = self.repeated.get(written, 0) + 1
             self.problems.warning(self.entry.path, _line_of(self.entry, re.escape(written[:40]), uses),
-                                  f"id '{written[:80]}' is given twice in this entry: only the first is kept")
+                                  f"id '{written[:80]}' is given twice in this entry: only the first is kept",
+                                  code="entry.duplicate-id")
             node = without_id(node)
         elif written:
             self.ids.add(node_id(node))
@@ -209,7 +210,7 @@ class _Checker:
                                 re.findall(r"""\sid\s*=\s*["']?([^"'\s>]+)""", node["c"][1], re.IGNORECASE))
             else:
                 self.problems.error(self.entry.path, _line_of(self.entry, r"\{=" + re.escape(fmt)),
-                                    f"raw '{fmt}' block is not allowed in entries")
+                                    f"raw '{fmt}' block is not allowed in entries", code="entry.raw-block")
                 # pandoc 3 has no Null block: an empty Div stands in for the refused raw block
                 return {"t": "Str", "c": ""} if t == "RawInline" else {"t": "Div", "c": [["", [], []], []]}
         elif t == "Note":
@@ -257,7 +258,8 @@ class _Checker:
             if remote or not _inside(self.entry.path.parent / ref, self.root / "content"):
                 where = "off this machine" if remote and not lowered.startswith("file:") else "outside content/"
                 self.problems.error(self.entry.path, _line_of(self.entry, re.escape(ref[:40])),
-                                    f"raw HTML refers to '{ref[:80]}', {where}: it is never fetched or embedded")
+                                    f"raw HTML refers to '{ref[:80]}', {where}: it is never fetched or embedded",
+                                    code="html.local-reference")
 
     def _raw_links(self, html: str) -> None:
         """Raw <a href> to a file: the sanitiser drops the href (a file path means nothing in a bulletin)."""
@@ -266,7 +268,8 @@ class _Checker:
             if ref and not lowered.startswith((*LINK_SCHEMES, "#")) and not re.match(r"^[a-z][a-z0-9+.-]*:", lowered):
                 self.problems.warning(self.entry.path, _line_of(self.entry, re.escape(ref[:40])),
                                       f"link '{ref[:80]}' removed: raw HTML links may only go to the web, mailto "
-                                      "or #ids; link another entry with [text](its-file.md)")
+                                      "or #ids; link another entry with [text](its-file.md)",
+                                      code="link.raw-html-removed")
 
     def _link_target(self, url: str) -> str | None:
         """A link's URL as printed: web and mail links as they are, ``#x`` inside the entry, a link to
@@ -278,13 +281,14 @@ class _Checker:
         line = _line_of(self.entry, re.escape(url[:40])) if url else self.entry.body_line
         if re.match(r"^[a-z][a-z0-9+.-]*:", lowered):
             self.problems.warning(self.entry.path, line,
-                                  f"link '{url[:80]}' removed: only http(s), mailto and relative links are allowed")
+                                  f"link '{url[:80]}' removed: only http(s), mailto and relative links are allowed",
+                                  code="link.scheme-not-allowed")
             return None
         path, _, fragment = stripped.partition("#")
         if not path:
             if ENTRY_TARGET.fullmatch(fragment) and fragment.split(SEPARATOR)[0] not in self.anchors:
                 self.problems.warning(self.entry.path, line, f"link '{url[:80]}' removed: no entry of this "
-                                                             "bulletin has that anchor")
+                                                             "bulletin has that anchor", code="link.no-such-anchor")
                 return None
             href = internal_href(fragment, self.entry.anchor)
             if href.startswith(f"#{self.entry.anchor}{SEPARATOR}"):
@@ -293,7 +297,8 @@ class _Checker:
         target = (self.entry.path.parent / unquote(path.split("?")[0])).resolve()
         content = (self.root / "content").resolve()
         if not _inside(target, content):
-            self.problems.warning(self.entry.path, line, f"link '{url[:80]}' removed: it points outside content/")
+            self.problems.warning(self.entry.path, line, f"link '{url[:80]}' removed: it points outside content/",
+                                  code="link.outside-content")
             return None
         match = ENTRY_RE.match(target.name)
         anchor = (ANCHOR_PREFIX + match["slug"] if match and target.relative_to(content).parts[0] == self.entry.month
@@ -308,7 +313,7 @@ class _Checker:
             reason = "that entry belongs to another month; link to it by its web address"
         else:
             reason = "a bulletin cannot carry local files; link to a web address or to an entry of this month"
-        self.problems.warning(self.entry.path, line, f"link '{url[:80]}' removed: {reason}")
+        self.problems.warning(self.entry.path, line, f"link '{url[:80]}' removed: {reason}", code="link.removed")
         return None
 
     def _image(self, url: str) -> Asset | None:
@@ -316,28 +321,32 @@ class _Checker:
         where = self.problems.where(self.entry.path)
         if url.strip().lower().startswith("file:"):
             self.problems.error(self.entry.path, line, f"image '{url[:80]}' is refused: images must be files in "
-                                                       f"the entry's folder, linked by a relative path")
+                                                       f"the entry's folder, linked by a relative path",
+                                code="image.not-relative")
             return None
         if re.match(r"^[a-z]:[\\/]|^\\\\", url.strip().lower()) or "\\" in url:  # C:\… or \\server\…
             self.problems.error(self.entry.path, line, f"image '{url[:80]}' is a path on a local computer: copy "
-                                                       "the file into the entry's folder and link it by file name")
+                                                       "the file into the entry's folder and link it by file name",
+                                code="image.local-path")
             return None
         if re.match(r"^[a-z][a-z0-9+.-]*:", url.strip().lower()) or url.startswith("//"):
             self.problems.error(self.entry.path, line,
                                 f"image '{url[:80]}' is not fetched: builds never use the network "
-                                f"(download it into {Path(where).parent}/ and link it by file name)")
+                                f"(download it into {Path(where).parent}/ and link it by file name)",
+                                code="image.remote")
             return None
         target = (self.entry.path.parent / url).resolve()
         if not _inside(target, self.root / "content"):
-            self.problems.error(self.entry.path, line, f"image '{url[:80]}' is outside the project's content/")
+            self.problems.error(self.entry.path, line, f"image '{url[:80]}' is outside the project's content/",
+                                code="image.outside-content")
             return None
         if not target.is_file():
-            self.problems.error(self.entry.path, line, f"image '{url[:80]}' does not exist")
+            self.problems.error(self.entry.path, line, f"image '{url[:80]}' does not exist", code="image.missing")
             return None
         try:
             mime = inspect_image(target, self.limits["image_pixels"])
         except ImageProblem as exc:
-            self.problems.error(self.entry.path, line, f"image '{url[:80]}' {exc}")
+            self.problems.error(self.entry.path, line, f"image '{url[:80]}' {exc}", code="image.unreadable")
             return None
         limit, before = self.limits["image_bytes"], self.image_bytes
         self.image_bytes += target.stat().st_size
@@ -345,7 +354,7 @@ class _Checker:
             if before <= limit:  # said once, where the total goes over
                 self.problems.error(self.entry.path, line, f"the images of this entry add up to more than {limit} "
                                                            "bytes, counting each use (limit: limits.image_bytes in "
-                                                           "bulletin.yaml)")
+                                                           "bulletin.yaml)", code="image.too-many-bytes")
             return None
         return Asset(target, mime)
 
@@ -372,7 +381,7 @@ def prepare_blocks(blocks: list, entry: Entry, lang: str, problems: Problems, ro
     for ident, url, line in checker.id_links:
         if ident not in checker.ids:
             problems.warning(entry.path, line, f"link '{url[:80]}' leads nowhere: no heading or id of this entry "
-                                               "has that id")
+                                               "has that id", code="link.no-such-anchor")
     return blocks, checker.assets, "".join(checker.raw_html)
 
 
@@ -461,7 +470,7 @@ def sanitize_html(html: str, entry: Entry, problems: Problems, raw_html: str = "
     if _DANGER.search(raw_html):
         problems.warning(entry.path, entry.body_line,
                          "unsafe HTML removed from the entry (scripts, frames, event handlers, inline "
-                         "styles or unsafe links)")
+                         "styles or unsafe links)", code="html.unsafe-removed")
     return clean
 
 
@@ -484,7 +493,7 @@ class Converter:
             except PandocTimeout:
                 problems.error(entry.path, entry.body_line, f"pandoc could not convert this entry within {limit} s: "
                                                             "simplify its Markdown (very long runs of <, ` or [ are "
-                                                            "the usual cause)")
+                                                            "the usual cause)", code="pandoc.timeout")
             except RecursionError:
                 self._too_deep(entry, problems)
         return kept, parsed
@@ -492,7 +501,7 @@ class Converter:
     def _too_deep(self, entry: Entry, problems: Problems) -> None:
         problems.error(entry.path, _deepest_line(entry), f"formatting, links or divs nested more than "
                                                          f"{self.limits['inline_nesting']} deep (limit: limits.inline_nesting "
-                                                         "in bulletin.yaml)")
+                                                         "in bulletin.yaml)", code="entry.nested-too-deeply")
 
     def __init__(self, root: Path, timeout: int = 120, limits: dict | None = None):
         self.root, self.timeout, self.limits = root, timeout, limits or DEFAULT_LIMITS

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import BulletinError  # noqa: F401  (stages raise it with the problems that stop them)
+
 ERROR = "error"
 WARNING = "warning"
 # Control characters (an escape sequence would reach the terminal raw) and bidirectional overrides (which
@@ -46,6 +48,9 @@ class Problems:
 
     root: Path | None = None
     items: list[Problem] = field(default_factory=list)
+    # Warning codes bulletin.yaml's ignore: silences: they are counted here, never reported or fatal.
+    ignore: frozenset[str] = frozenset()
+    ignored: list[Problem] = field(default_factory=list)
 
     def where(self, path: Path | str) -> str:
         path = Path(path)
@@ -59,9 +64,21 @@ class Problems:
         return path.as_posix()
 
     def add(self, level: str, path: Path | str, line: int, message: str, code: str = "") -> None:
-        problem = Problem(escape_text(self.where(path)), line or 0, level, escape_text(message), code)
-        if problem not in self.items:
+        self._keep(Problem(escape_text(self.where(path)), line or 0, level, escape_text(message), code))
+
+    def _keep(self, problem: Problem) -> None:
+        if problem.level == WARNING and problem.code in self.ignore:
+            if problem not in self.ignored:
+                self.ignored.append(problem)
+        elif problem not in self.items:
             self.items.append(problem)
+
+    def silence(self, codes) -> None:
+        """From now on (and for the warnings already collected), drop the warnings with these codes."""
+        self.ignore = frozenset(codes)
+        kept, self.items = self.items, []
+        for problem in kept:
+            self._keep(problem)
 
     def error(self, path: Path | str, line: int, message: str, code: str = "") -> None:
         self.add(ERROR, path, line, message, code)
@@ -70,9 +87,8 @@ class Problems:
         self.add(WARNING, path, line, message, code)
 
     def extend(self, other: "Problems") -> None:
-        for problem in other.items:
-            if problem not in self.items:
-                self.items.append(problem)
+        for problem in other.items + other.ignored:
+            self._keep(problem)
 
     @property
     def errors(self) -> list[Problem]:
@@ -93,19 +109,12 @@ class Problems:
 
 
 def format_summary(problems: Problems, entries: int) -> str:
-    """``2 errors, 3 warnings in 14 entries`` — the closing line of ``bulletin check``."""
+    """``2 errors, 3 warnings in 14 entries (1 ignored)`` — the closing line of ``bulletin check``."""
     e, w = len(problems.errors), len(problems.warnings)
+    ignored = f" ({len(problems.ignored)} ignored)" if problems.ignored else ""
     return (f"{e} error{'s' if e != 1 else ''}, {w} warning{'s' if w != 1 else ''} "
-            f"in {entries} entr{'ies' if entries != 1 else 'y'}")
+            f"in {entries} entr{'ies' if entries != 1 else 'y'}{ignored}")
 
 
 def dump_problems(problems: Problems) -> str:
     return json.dumps([p.as_dict() for p in problems.sorted()], ensure_ascii=False, indent=2)
-
-
-class BulletinError(Exception):
-    """Raised when a stage cannot go on; carries the problems collected so far."""
-
-    def __init__(self, problems: Problems):
-        super().__init__("\n".join(str(p) for p in problems.sorted()))
-        self.problems = problems

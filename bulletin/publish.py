@@ -17,7 +17,7 @@ from pathlib import Path
 from . import __version__
 from .build import Month, Progress, load_month_content, render_outputs
 from .collection import OK, report_translations
-from .config import Config, load_config
+from .config import Config
 from .content import MONTH_RE
 from .locale import load_messages, report_missing
 from .problems import BulletinError, Problems
@@ -29,6 +29,7 @@ from .render import FORMATS, MEDIA_TYPES, renderer_for
 from .stats import month_totals  # the manifest's totals
 
 MIME_TYPES = MEDIA_TYPES  # from the renderers' registry
+from .project import Project
 
 
 @dataclass
@@ -263,7 +264,8 @@ def write_index(dist: Path, config: Config, problems: Problems) -> Path:
         try:
             releases.append(json.loads((folder / MANIFEST).read_text(encoding="utf-8")))
         except (OSError, ValueError) as exc:
-            problems.warning(folder / MANIFEST, 0, f"release left out of index.html: {exc}")
+            problems.warning(folder / MANIFEST, 0, f"release left out of index.html: {exc}",
+                             code="publish.release-left-out")
     path = dist / "index.html"
     write_atomic(path, render_index(config, releases, problems).encode("utf-8"))
     return path
@@ -281,15 +283,15 @@ def render_index(config: Config, releases: list[dict], problems: Problems) -> st
     return page.decode("utf-8")
 
 
-def publish_month(root: Path, month: str, dist: Path | None = None, force: bool = False,
-                  progress: Progress | None = None) -> PublishResult:
-    """Check strictly, enforce coverage, render everything, then swap dist/<month>/ in whole."""
+def publish_month(project: Project | Path, month: str, dist: Path | None = None, force: bool = False,
+                  progress: Progress | None = None, render=None) -> PublishResult:
+    """Check strictly, enforce coverage, render everything, then swap dist/<month>/ in whole.
+
+    ``render``: what renders the release (default render_release), for tests about files, not contents."""
     if not MONTH_RE.fullmatch(month or ""):
         raise PublishError(f"'{month}' is not a month in the form YYYY-MM")
-    probe = Problems(root.resolve())
-    config = load_config(root, probe)
-    if probe.errors:
-        raise BulletinError(probe)
+    project = Project.of(project).require()
+    config = project.config
     dist = resolve_dist(config, dist)
     target = dist / month
     with lock_dist(dist):
@@ -298,13 +300,13 @@ def publish_month(root: Path, month: str, dist: Path | None = None, force: bool 
             raise PublishError(f"{month} is already published in {target}; use --force to replace it "
                                f"(the current release is then kept in {month}/{PREVIOUS}/)")
         timings: dict[str, float] = {}
-        content = load_month_content(root, month, timings=timings)
+        content = load_month_content(project, month, timings=timings)
         if content.problems.fatal(strict=True):
             raise BulletinError(content.problems)
         refusals = refuse_low_coverage(content)
         if refusals:
             raise PublishError("\n".join(refusals))
-        outputs = render_release(content, progress, timings)
+        outputs = (render or render_release)(content, progress, timings)
         if content.problems.fatal(strict=True):
             raise BulletinError(content.problems)
         manifest = make_manifest(content, outputs, max(content.created.values()))

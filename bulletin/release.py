@@ -7,7 +7,8 @@ import fcntl
 from pathlib import Path
 
 from .config import Config
-from .problems import BulletinError, Problems
+from .errors import BulletinError, RefusalError
+from .problems import Problems
 
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
@@ -18,7 +19,7 @@ STAGING = ".publish-{month}-"
 TRASH = ".trash-{month}-"
 
 
-class PublishError(Exception):
+class PublishError(RefusalError):
     """Publishing refused for a reason that is not a content problem; the message says why."""
 
 
@@ -42,6 +43,6 @@ def resolve_dist(config: Config, dist: Path | None) -> Path:
     content = config.content_dir.resolve()
     if dist == content or content in dist.parents:
         problems = Problems(config.root)
-        problems.error(dist, 0, "the dist folder may not be inside content/")
+        problems.error(dist, 0, "the dist folder may not be inside content/", code="publish.dist-inside-content")
         raise BulletinError(problems)
     return dist

@@ -15,6 +15,7 @@ from babel import Locale
 from .config import Config
 from .content import Entry
 from .locale import load_messages, report_missing
+from .errors import RefusalError, UsageError
 from .problems import Problems
 from .layouts import find_layout, layouts_dirs
 
@@ -30,11 +31,11 @@ TRANSLIT = {
 }
 
 
-class ScaffoldError(Exception):
-    pass
+class ScaffoldError(RefusalError):
+    """The project refuses the new file (it exists, or the default catalog lacks a string)."""
 
 
-class ScaffoldUsageError(ScaffoldError):
+class ScaffoldUsageError(ScaffoldError, UsageError):
     """The command's arguments are wrong (exit 2), as opposed to the project refusing the result."""
 
 

@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
-from .build import load_month_content, parse_languages
-from .config import load_config
+from .build import load_month_content
 from .locale import Messages, load_messages, report_missing
 from .markdown import Converter
 from .problems import Problems
+from .errors import UsageError
+from .project import Project
 from .layouts import DEFAULT_LAYOUTS, layouts_dirs
 from .render import make_view
 
@@ -54,8 +55,8 @@ ERROR_PAGE = """<!DOCTYPE html>
 BODY_TAG = re.compile(r"<body\b[^>]*>")
 
 
-class PortInUse(Exception):
-    pass
+class PortInUse(UsageError):
+    """The port asked for is taken (exit 2, as a wrong argument)."""
 
 
 def _lines(problems) -> str:
@@ -108,16 +109,16 @@ class Preview:
 
     def _build(self, script: str):
         """-> (problems, view or None, page); the view is kept only when there are no errors."""
-        problems = Problems(self.root)
-        config = load_config(self.root, problems)
+        project = Project.open(self.root)  # again at every rebuild: bulletin.yaml may have changed
+        problems, config = project.problems, project.config
         if problems.errors:
             return problems, None, None
-        lang = parse_languages(self.lang, config)[0]
-        self.interface = (layouts_dirs(config), lang, config.default_language)
+        lang = project.languages(self.lang)[0]
+        self.interface = (project.layouts, lang, config.default_language)
         if self.converter is None:
             self.converter = Converter(config.root, config.timeouts["pandoc"], config.limits)
         self.converter.timeout, self.converter.limits = config.timeouts["pandoc"], config.limits
-        month = load_month_content(self.root, self.month, [lang], self.converter)
+        month = load_month_content(project, self.month, [lang], self.converter)
         if self.month is None and month.month:
             self.month = month.month  # the newest month at start stays the previewed one
         problems = month.problems
@@ -147,7 +148,7 @@ class Preview:
                 problems, view, page = self._build(script)
             except Exception as exc:  # a template error, an unknown --lang after a config edit, …
                 problems, view, page = Problems(self.root), None, None
-                problems.error(self.root, 0, f"{type(exc).__name__}: {exc}")
+                problems.error(self.root, 0, f"{type(exc).__name__}: {exc}", code="serve.failed")
             if page is None:
                 page = self.errors_page(problems, script)
             with self._changed:
@@ -210,7 +211,7 @@ class Preview:
             except PdfError as exc:
                 failed = Problems(self.root)
                 messages = self.messages(failed)
-                failed.error(view.config.content_dir / view.month, 0, f"{view.lang} pdf: {exc}")
+                failed.error(view.config.content_dir / view.month, 0, f"{view.lang} pdf: {exc}", code="render.failed")
                 page = error_page(failed, messages, _("The PDF could not be made"), _("The HTML preview is unaffected."))
                 return 500, "text/html; charset=utf-8", page.encode("utf-8")
 
@@ -349,15 +350,14 @@ def watch_loop(preview: Preview, stop: threading.Event, ready: threading.Event) 
 
 def serve(root: Path, month: str | None = None, lang: str | None = None, port: int = 8000,
           log: Log | None = None, stop: threading.Event | None = None) -> None:
-    """Build, serve and watch until Ctrl-C or ``stop``; raises PortInUse, or ValueError for a bad --lang."""
+    """Build, serve and watch until Ctrl-C or ``stop``; raises PortInUse, or UsageError for a bad --lang."""
     log = log or (lambda message: None)
     preview = Preview(root, month, lang, log)
     if not preview.root.is_dir():
-        raise ValueError(f"{root} is not a folder")
-    probe = Problems(preview.root)
-    config = load_config(preview.root, probe)
-    if not probe.errors and len(parse_languages(lang, config)) != 1:
-        raise ValueError("serve previews one language at a time: --lang ru, kk or en")
+        raise UsageError(f"{root} is not a folder")
+    project = Project.open(preview.root)
+    if not project.problems.errors and len(project.languages(lang)) != 1:
+        raise UsageError("serve previews one language at a time: --lang ru, kk or en")
     server = open_server(preview, port)
     stop = stop or threading.Event()
     ready = threading.Event()

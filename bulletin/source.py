@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from .errors import RefusalError
 from .problems import Problems
 
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -147,16 +148,18 @@ def decode_text(data: bytes, path: Path, problems: Problems) -> str | None:
         try:
             encoding = convert_legacy(data)[0]
         except EncodingError as exc:
-            problems.error(path, 1, f"file {exc}; re-save it as UTF-8 in the program that wrote it")
+            problems.error(path, 1, f"file {exc}; re-save it as UTF-8 in the program that wrote it",
+                           code="file.not-utf8")
             return None
         problems.error(path, 1, f"file is encoded as {encoding}, not UTF-8; "
-                                + FIX_HINT.format(path=problems.where(path)))
+                                + FIX_HINT.format(path=problems.where(path)), code="file.not-utf8")
         return None
     if data.startswith(UTF8_BOM):
         data = data[len(UTF8_BOM):]
     nul = data.find(b"\x00")
     if nul >= 0:
-        problems.error(path, line_at(data, nul), f"NUL byte at offset {nul}; the file is not text")
+        problems.error(path, line_at(data, nul), f"NUL byte at offset {nul}; the file is not text",
+                       code="file.nul-byte")
         return None
     try:
         text = data.decode("utf-8")
@@ -165,7 +168,7 @@ def decode_text(data: bytes, path: Path, problems: Problems) -> str | None:
         # the rest is UTF-8 (or no known encoding): fix-encoding has nothing to convert it from
         problems.error(path, line_at(data, exc.start),
                        f"byte 0x{bad} at offset {exc.start} is not valid UTF-8; retype the character there, "
-                       "or re-save the file as UTF-8")
+                       "or re-save the file as UTF-8", code="file.invalid-utf8")
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -173,20 +176,21 @@ def decode_text(data: bytes, path: Path, problems: Problems) -> str | None:
 def read_text(path: Path, problems: Problems, max_bytes: int | None = None) -> str | None:
     try:
         if path.is_dir():
-            problems.error(path, 0, "is a directory, not a file")
+            problems.error(path, 0, "is a directory, not a file", code="file.is-directory")
             return None
         if path.exists() and not path.is_file():  # a pipe would block the build forever, a device never ends
-            problems.error(path, 0, "is not a regular file (a pipe, socket or device)")
+            problems.error(path, 0, "is not a regular file (a pipe, socket or device)", code="file.not-regular")
             return None
         if max_bytes is not None and path.stat().st_size > max_bytes:  # refused before it is read into memory
-            problems.error(path, 1, f"file is {path.stat().st_size} bytes, over the limit of {max_bytes}")
+            problems.error(path, 1, f"file is {path.stat().st_size} bytes, over the limit of {max_bytes}",
+                           code="file.too-large")
             return None
         data = path.read_bytes()
     except OSError as exc:
-        problems.error(path, 0, f"cannot read: {exc.strerror or exc}")
+        problems.error(path, 0, f"cannot read: {exc.strerror or exc}", code="file.unreadable")
         return None
     if max_bytes is not None and len(data) > max_bytes:
-        problems.error(path, 1, f"file is {len(data)} bytes, over the limit of {max_bytes}")
+        problems.error(path, 1, f"file is {len(data)} bytes, over the limit of {max_bytes}", code="file.too-large")
         return None
     return decode_text(data, path, problems)
 
@@ -217,13 +221,13 @@ def _load_yaml(text: str, path: Path, problems: Problems, first_line: int, loade
         for event in yaml.parse(text, Loader=loader_class):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 problems.error(path, event.start_mark.line + first_line,
-                               "YAML anchors and aliases (& and *) are not allowed")
+                               "YAML anchors and aliases (& and *) are not allowed", code="yaml.alias")
                 return None
             # the parser is iterative but the composer recurses: refuse deep nesting before composing
             depth += isinstance(event, yaml.CollectionStartEvent) - isinstance(event, yaml.CollectionEndEvent)
             if depth > MAX_YAML_DEPTH:
                 problems.error(path, event.start_mark.line + first_line,
-                               f"YAML nested more than {MAX_YAML_DEPTH} levels deep")
+                               f"YAML nested more than {MAX_YAML_DEPTH} levels deep", code="yaml.too-deep")
                 return None
         loader = loader_class(text)
         try:
@@ -236,13 +240,14 @@ def _load_yaml(text: str, path: Path, problems: Problems, first_line: int, loade
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        problems.error(path, (mark.line if mark else 0) + first_line, _describe_yaml_error(exc))
+        problems.error(path, (mark.line if mark else 0) + first_line, _describe_yaml_error(exc), code="yaml.syntax")
         return None
     except yaml.YAMLError as exc:
-        problems.error(path, first_line, f"malformed YAML: {exc}")
+        problems.error(path, first_line, f"malformed YAML: {exc}", code="yaml.syntax")
         return None
     except ValueError as exc:  # int() refuses numbers of more than 4300 digits
-        problems.error(path, first_line, f"malformed YAML: a value cannot be read ({str(exc).split(':')[0]})")
+        problems.error(path, first_line, f"malformed YAML: a value cannot be read ({str(exc).split(':')[0]})",
+                       code="yaml.syntax")
         return None
     return doc
 
@@ -256,7 +261,7 @@ def _check_duplicates(doc: YamlDoc, node: yaml.Node | None, path: Path, problems
                 line = doc.line_of(key)
                 if key.value in seen:
                     problems.error(path, line, f"duplicate key '{key.value}' "
-                                               f"(first set on line {seen[key.value]})")
+                                               f"(first set on line {seen[key.value]})", code="yaml.duplicate-key")
                     ok = False
                 else:
                     seen[key.value] = line
@@ -267,7 +272,7 @@ def _check_duplicates(doc: YamlDoc, node: yaml.Node | None, path: Path, problems
     return ok
 
 
-class EncodingError(Exception):
+class EncodingError(RefusalError):
     pass
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bulletin.cli import cli
+from bulletin.cli import Seams, cli
 
 REPO = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"
@@ -75,9 +75,10 @@ def git(root: Path, *args: str, when: int = 0) -> None:
     subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
 
 
-def run(*args: str):
-    """Run the CLI in-process; returns click's Result (exit_code, output, stderr)."""
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+def run(*args: str, **seams):
+    """Run the CLI in-process; returns click's Result (exit_code, output, stderr). ``seams``: stand-ins
+    for what the command reaches outside (``connect``: the SMTP factory, ``render``: publish's renderer)."""
+    return CliRunner().invoke(cli, [str(a) for a in args], obj=Seams(**seams), catch_exceptions=False)
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ def check(project, config=BASE_CONFIG, rubrics=None):
 def test_unknown_key_is_a_warning(project):
     result = check(project, BASE_CONFIG + "colour: red\n")
     assert result.exit_code == 0
-    assert ("bulletin.yaml:8: warning: unknown key 'colour' (known: default_language, delivery, languages, limits, "
-            "meta_region, pdf_variant, publication, publish, publisher, statistics, timeouts, translations)"
+    assert ("bulletin.yaml:8: warning: unknown key 'colour' (known: default_language, delivery, ignore, languages, "
+            "limits, meta_region, pdf_variant, publication, publish, publisher, statistics, timeouts, translations)"
             ) in result.output
 
 

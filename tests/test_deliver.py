@@ -17,6 +17,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from bulletin.content import hash_content
+from bulletin.deliver import connect_smtp
 from bulletin.locale import format_long_date
 from conftest import REPO, entry, make_project, run
 
@@ -113,8 +114,8 @@ def site(release, tmp_path, mailbox):
     return make
 
 
-def deliver(root: Path, *args: str):
-    return run("deliver", "2026-02", "--project", root, *args)
+def deliver(root: Path, *args: str, **seams):
+    return run("deliver", "2026-02", "--project", root, *args, **seams)
 
 
 def by_recipient(mailbox: Mailbox) -> dict[str, email.message.EmailMessage]:
@@ -207,21 +208,25 @@ def test_refused_partner_is_sent_on_the_next_run_and_nobody_twice(site, mailbox)
         assert mailbox.count(address) == 1, address
 
 
-def test_crash_after_a_send_never_duplicates_or_skips(site, mailbox, monkeypatch):
+def test_crash_after_a_send_never_duplicates_or_skips(site, mailbox):
     root = site()
-    real, calls = smtplib.SMTP.send_message, []
+    calls = []
 
-    def send_then_die(self, message, *args, **kwargs):
-        calls.append(message["To"])
-        result = real(self, message, *args, **kwargs)
-        if len(calls) == 2:
-            raise KeyboardInterrupt  # the process dies after the server took the 2nd message
-        return result
+    def connect_then_die(delivery, password) -> smtplib.SMTP:
+        smtp = connect_smtp(delivery, password)
+        real = smtp.send_message
 
-    monkeypatch.setattr(smtplib.SMTP, "send_message", send_then_die)
-    crashed = deliver(root)  # click turns the interrupt into "Aborted!", exit 1, like Ctrl-C
+        def send_then_die(message, *args, **kwargs):
+            calls.append(message["To"])
+            result = real(message, *args, **kwargs)
+            if len(calls) == 2:
+                raise KeyboardInterrupt  # the process dies after the server took the 2nd message
+            return result
+        smtp.send_message = send_then_die
+        return smtp
+
+    crashed = deliver(root, connect=connect_then_die)  # click turns the interrupt into "Aborted!", exit 1, like Ctrl-C
     assert crashed.exit_code == 1 and "Aborted!" in crashed.output
-    monkeypatch.undo()
     assert len(mailbox.messages) == 2
     second = deliver(root)
     assert second.exit_code == 1  # the interrupted one needs a human look, and says so

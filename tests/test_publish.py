@@ -45,8 +45,8 @@ def files(month: str = "2026-02", day: str = "10") -> dict[str, str]:
     }
 
 
-def publish(root: Path, *args: str):
-    return run("publish", *args, "--project", root)
+def publish(root: Path, *args: str, **seams):
+    return run("publish", *args, "--project", root, **seams)
 
 
 @pytest.fixture(scope="module")
@@ -163,9 +163,7 @@ def test_index_passes_the_nu_html_checker(published):
     assert json.loads(done.stderr or '{"messages": []}')["messages"] == []
 
 
-def test_republish_needs_force_and_keeps_one_previous(published, tmp_path, monkeypatch):
-    import bulletin.publish as publish_module
-
+def test_republish_needs_force_and_keeps_one_previous(published, tmp_path):
     root = tmp_path / "project"
     shutil.copytree(published, root)
     folder = root / "dist" / "2026-02"
@@ -184,8 +182,7 @@ def test_republish_needs_force_and_keeps_one_previous(published, tmp_path, monke
     assert (folder / "deliveries.json").is_file()  # deliver still knows who got the earlier release
     assert ".previous" not in sums_of(folder)
 
-    monkeypatch.setattr(publish_module, "render_release", fake_render)
-    assert publish(root, "2026-02", "--force").exit_code == 0
+    assert publish(root, "2026-02", "--force", render=fake_render).exit_code == 0
     assert (folder / ".previous" / "manifest.json").read_bytes() == second
     assert not (folder / ".previous" / ".previous").exists()
 
@@ -197,7 +194,6 @@ def test_interrupted_swap_keeps_the_published_release(published, tmp_path, monke
     shutil.copytree(published, root)
     folder = root / "dist" / "2026-02"
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
-    monkeypatch.setattr(publish_module, "render_release", fake_render)
     real, calls = os.rename, []
 
     def rename(src, dst):
@@ -208,7 +204,7 @@ def test_interrupted_swap_keeps_the_published_release(published, tmp_path, monke
 
     monkeypatch.setattr(publish_module.os, "rename", rename)
     with pytest.raises(OSError):
-        publish_module.publish_month(root, "2026-02", force=True)
+        publish_module.publish_month(root, "2026-02", force=True, render=fake_render)
     monkeypatch.undo()
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     assert not [p for p in (root / "dist").iterdir() if p.name.startswith((".publish", ".trash"))]

@@ -124,7 +124,8 @@ def render_docx(view: View, timeout: int, problems=None) -> bytes:
     parts, folder = finish_docx(data, view), fonts_dir(view.config)
     for face, reason in embed_fonts(parts, mark_runs(parts, LANGUAGE_TAGS[view.lang], folder), folder):
         if problems is not None:
-            problems.warning(face.path, 0, f"{face.family} is not embedded in the DOCX: {reason}")
+            problems.warning(face.path, 0, f"{face.family} is not embedded in the DOCX: {reason}",
+                             code="docx.font-not-embedded")
     return write_parts(parts)
 
 

@@ -32,7 +32,7 @@ def test_output_goes_to_the_streams_given(project, call):
     code, out, err = call("check", "--project", root)
     assert code == 0 and err == ""
     assert out.splitlines() == ["content/2026-02/a.ru.md:5: warning: unknown key 'colour' (known: title, rubric, "
-                                "date, author, outlet, source, weight, draft, tags, source_hash)",
+                                "date, author, outlet, source, weight, draft, tags, source_hash, region, violations, persons)",
                                 "0 errors, 1 warning in 1 entry"]
 
 

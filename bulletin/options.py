@@ -355,19 +355,20 @@ class Section(Option):
     Keys are checked in table order, each seeing the values before it (``default_language`` sees
     ``languages``). Unknown keys are warnings. A refused value falls back to its default; ``whole``: any
     problem inside refuses the section. ``missing``: the sentence for an absent required key (otherwise the
-    option judges None, "got nothing"); ``empty``: values that count as absent; ``rules``: checks of several
-    keys at once, ``rule(values, at)``; ``label``: a function of the mapping naming it in sentences."""
+    option judges its default, or None: "got nothing"); ``empty``: values that count as absent; ``rules``: checks of several
+    keys at once, ``rule(values, at)``; ``label``: a function of the mapping naming it in sentences;
+    ``closed``: whether keys outside the table are warned about (and refused by the schema)."""
 
     expected, code, reports = "a mapping", "bad-mapping", True
 
     def __init__(self, fields: dict | Callable, expected=None, *, style: str | None = None, area: str | None = None,
                  unknown: str = UNKNOWN, sort_known: bool = True, label: Callable | None = None,
                  missing: str | None = None, empty: tuple = (), whole: bool = False, rules: tuple = (),
-                 closed: bool = True, **kwargs):
+                 closed: bool = True, line: str | None = None, **kwargs):
         super().__init__(expected, **kwargs)
         self.fields, self.style, self.area, self.unknown, self.sort_known = fields, style, area, unknown, sort_known
         self.label, self.missing, self.empty, self.whole, self.rules = label, missing, empty, whole, rules
-        self.closed = closed
+        self.closed, self.line = closed, line  # line: a key whose line is kept in the values, as "line"
 
     def table(self, env: dict) -> dict[str, Option]:
         return self.fields(env) if callable(self.fields) else self.fields
@@ -392,8 +393,9 @@ class Section(Option):
             elif absent and self.missing:
                 where.error(self.missing.format(key=key, name=where.name, label=at.label), "missing-key")
                 result = MISSING
-            else:
-                result = option.check(value.get(key), where)
+            else:  # a required key is judged as given, or as its default (which may not suit the rest)
+                given = option.default(where.env) if absent else value[key]
+                result = option.check(None if given is MISSING else given, where)
                 if result is MISSING and option.fatal:
                     raise Invalid(reported=True)
             values[key] = option.default(where.env) if result is MISSING else result
@@ -403,7 +405,7 @@ class Section(Option):
             rule(values, replace(at, env={**at.env, **values}))
         if self.whole and len(at.problems.errors) > errors:
             raise Invalid(reported=True)
-        return values
+        return values | ({"line": at.child(self.line).line} if self.line else {})
 
     def schema(self, env):
         table = self.table(env)

@@ -183,7 +183,7 @@ RUBRIC = Section({
                        "language to string", need_default="{label} has no title in the default language '{default}'",
                        description="the rubric's heading, per language"),
 }, message="a rubric must be a mapping with 'key' and 'title', got {type}", unknown="unknown key '{key}' in rubric "
-   "(known: {known})", label=lambda item: f"rubric '{item.get('key')}'", whole=True, line="key")
+   "(known: {known})", label=lambda item: f"rubric '{item.get('key')}'", whole=True, lines=True)
 RUBRICS = ListOf(RUBRIC, message="expected a list of rubrics, got {type}",
                  unique=("key", "duplicate rubric key '{value}' (first on line {first})"))
 
@@ -213,7 +213,7 @@ def _check_rubrics(doc: YamlDoc, path: Path, problems: Problems, config: Config)
     data, at = unwrap(_settings_at(doc, path, problems, config), "rubrics")
     rubrics = RUBRICS.check(data, replace(at, area="rubric"))
     for item in rubrics if rubrics is not MISSING else ():
-        config.rubrics.append(Rubric(item["key"], item["title"], item["line"]))
+        config.rubrics.append(Rubric(item["key"], item["title"], item["lines"]["key"]))
     if not config.rubrics and not problems.errors:
         problems.error(path, 1, "no rubrics defined", code="rubric.none")
 

@@ -156,8 +156,9 @@ class Str(Option):
 
     def validate(self, value, at):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            if not self.numbers:
-                raise Invalid(note=f"put quotes around {value}, which YAML reads as a number")
+            if not self.numbers:  # the hint only where the number's text would do
+                fits = not self.pattern or re.search(self.pattern, str(value))
+                raise Invalid(note=f"put quotes around {value}, which YAML reads as a number" if fits else "")
             value = str(value)
         if not isinstance(value, str):
             raise Invalid()
@@ -354,8 +355,8 @@ class Section(Option):
 
     Keys are checked in table order, each seeing the values before it (``default_language`` sees
     ``languages``). Unknown keys are warnings. A refused value falls back to its default; ``whole``: any
-    problem inside refuses the section. ``missing``: the sentence for an absent required key (otherwise the
-    option judges its default, or None: "got nothing"); ``empty``: values that count as absent; ``rules``: checks of several
+    problem inside refuses the section. ``missing``: the sentence for an absent (or "") required key (otherwise
+    the option judges its default, or None: "got nothing"); ``empty``: values that count as absent (``is``); ``rules``: checks of several
     keys at once, ``rule(values, at)``; ``label``: a function of the mapping naming it in sentences;
     ``closed``: whether keys outside the table are warned about (and refused by the schema)."""
 
@@ -364,11 +365,11 @@ class Section(Option):
     def __init__(self, fields: dict | Callable, expected=None, *, style: str | None = None, area: str | None = None,
                  unknown: str = UNKNOWN, sort_known: bool = True, label: Callable | None = None,
                  missing: str | None = None, empty: tuple = (), whole: bool = False, rules: tuple = (),
-                 closed: bool = True, line: str | None = None, **kwargs):
+                 closed: bool = True, lines: bool = False, **kwargs):
         super().__init__(expected, **kwargs)
         self.fields, self.style, self.area, self.unknown, self.sort_known = fields, style, area, unknown, sort_known
         self.label, self.missing, self.empty, self.whole, self.rules = label, missing, empty, whole, rules
-        self.closed, self.line = closed, line  # line: a key whose line is kept in the values, as "line"
+        self.closed, self.lines = closed, lines  # keep the lines in the values: {"": the mapping's, key: key's}
 
     def table(self, env: dict) -> dict[str, Option]:
         return self.fields(env) if callable(self.fields) else self.fields
@@ -387,7 +388,9 @@ class Section(Option):
         values: dict = {}
         for key, option in table.items():
             where = replace(at.child(key), env={**at.env, **values})
-            absent = key not in value or any(value[key] is e or value[key] == e for e in self.empty)
+            absent = key not in value or any(value[key] is e for e in self.empty)
+            if key in value and value[key] == "" and self.missing and option.required(where.env):
+                absent = True  # an empty required key is as missing as an absent one
             if absent and not option.required(where.env):
                 result = MISSING
             elif absent and self.missing:
@@ -405,20 +408,15 @@ class Section(Option):
             rule(values, replace(at, env={**at.env, **values}))
         if self.whole and len(at.problems.errors) > errors:
             raise Invalid(reported=True)
-        return values | ({"line": at.child(self.line).line} if self.line else {})
+        return values | ({"lines": {"": at.line} | {key: at.child(key).line for key in table}} if self.lines else {})
 
     def schema(self, env):
+        # A key left empty (``empty``: `author:` with nothing) counts as absent for the check; the schema, which
+        # editors' tools show while they type, asks for a value or no key.
         table = self.table(env)
-        properties = {}
-        for key, option in table.items():
-            found = option.describe(env)
-            if self.empty and not option.required(env):  # what counts as absent is allowed as well
-                found = {"anyOf": [{k: v for k, v in found.items() if k != "description"}, {"enum": list(self.empty)}],
-                         **({"description": found["description"]} if "description" in found else {})}
-            properties[key] = found
         required = [key for key, option in table.items() if option.required(env)]
-        return {"type": "object", "properties": properties, **({"required": required} if required else {}),
-                "additionalProperties": not self.closed}
+        return {"type": "object", "properties": {key: option.describe(env) for key, option in table.items()},
+                **({"required": required} if required else {}), "additionalProperties": not self.closed}
 
 
 def unwrap(at: At, key: str) -> tuple[object, At]:

@@ -9,6 +9,7 @@ import click
 
 from . import __version__
 from .config import PDF_VARIANTS
+from .schema import FILES as SCHEMA_FILES
 from .problems import BulletinError, Problems, dump_problems, escape_text, format_summary
 
 DIST = click.option("--dist", "dist", type=click.Path(file_okay=False, path_type=Path),
@@ -484,8 +485,10 @@ def catalogs(project):
 
 @cli.command()
 @PROJECT
-def schema(project):
-    """Print a JSON Schema of entry front matter (rubric keys of this project included)."""
+@click.option("--file", "of", type=click.Choice(SCHEMA_FILES), default="entry", show_default=True,
+              help="Whose schema: entry front matter, bulletin.yaml, content/rubrics.yaml or partners.yaml.")
+def schema(project, of):
+    """Print a JSON Schema of entry front matter (rubric keys of this project included), or of another file."""
     import json
 
     from .config import load_config
@@ -495,7 +498,7 @@ def schema(project):
     config = load_config(project, problems)
     if problems.errors:
         fail(problems)
-    click.echo(json.dumps(make_schema(config), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(make_schema(config, of), ensure_ascii=False, indent=2))
 
 
 @cli.command("fix-encoding")

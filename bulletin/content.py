@@ -134,12 +134,13 @@ def _check_characters(entry: Entry, problems: Problems) -> None:
             control = CONTROL.search(text)
             if control:
                 problems.error(entry.path, entry.line(str(key)), f"'{key}' contains the control character "
-                               f"{describe_char(control.group())}: remove it (no output format can hold it)")
+                               f"{describe_char(control.group())}: remove it (no output format can hold it)",
+                               code="entry.control-character")
             hidden = INVISIBLE.search(text)
             if hidden and key in SPOOFABLE:
                 problems.warning(entry.path, entry.line(str(key)), f"'{key}' contains the invisible character "
                                  f"{describe_char(hidden.group())}, which can make a name or address pass for "
-                                 "another: remove it")
+                                 "another: remove it", code="entry.invisible-character")
 
 
 def _read_fields(entry: Entry, doc, config: Config, problems: Problems, is_source: bool) -> None:

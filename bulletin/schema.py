@@ -16,6 +16,12 @@ def _env(config: Config) -> dict:
             "is_source": False}
 
 
+def _listed(schema: dict, key: str) -> dict:
+    """A list at the top of its file, or under one key (``rubrics:``), as options.unwrap reads it."""
+    return {"oneOf": [schema, {"type": "object", "properties": {key: schema}, "required": [key],
+                               "additionalProperties": False}]}
+
+
 def make_schema(config: Config, of: str = "entry") -> dict:
     """The schema of one kind of file (FILES), generated from the same tables `bulletin check` validates with."""
     env = _env(config)
@@ -30,12 +36,13 @@ def make_schema(config: Config, of: str = "entry") -> dict:
                        f"('{config.default_language}') need title, rubric and date; translations need only "
                        "title and inherit the rest from their source.")
     elif of == "partners":
-        from .deliver import PARTNERS
+        from .partners import PARTNERS
 
-        schema, title, description = PARTNERS.schema(env), "bulletin partners.yaml", "Who bulletin deliver e-mails."
+        schema, title, description = _listed(PARTNERS.schema(env), "partners"), "bulletin partners.yaml", \
+            "Who bulletin deliver e-mails."
     else:
         table = {"config": SETTINGS, "rubrics": RUBRICS}[of]
-        schema = table.schema(env)
+        schema = table.schema(env) if of == "config" else _listed(table.schema(env), "rubrics")
         title = f"bulletin {'bulletin.yaml' if of == 'config' else 'content/rubrics.yaml'}"
         description = ("The project's settings." if of == "config" else
                        "The rubrics, in bulletin order: a key and a title per language.")

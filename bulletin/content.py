@@ -120,11 +120,6 @@ def describe_char(char: str) -> str:
     return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
 
 
-def visible(text: str) -> bool:
-    """Whether the text shows anything: not only spaces, no-break spaces, zero-width and format characters."""
-    return any(not c.isspace() and unicodedata.category(c) not in ("Cc", "Cf", "Zs", "Zl", "Zp") for c in text)
-
-
 def _check_characters(entry: Entry, problems: Problems) -> None:
     """Front matter text that no output can carry (control characters) or that can spoof a name (invisible ones)."""
     for key, value in entry.meta.items():
@@ -153,9 +148,6 @@ def _read_fields(entry: Entry, doc, config: Config, problems: Problems, is_sourc
         if value is not MISSING or not hasattr(entry, attribute):
             setattr(entry, attribute, None if value is MISSING else value)
     line = entry.line
-    if "title" in values and not visible(entry.title):
-        problems.error(entry.path, line("title"), "'title' has no visible character (only spaces, no-break spaces or "
-                                                  "zero-width characters)", code="entry.invisible-title")
     for key, text in (("title", entry.title), ("author", " ".join(entry.authors)), ("outlet", entry.outlet)):
         if text:
             check_words(text, entry.path, line(key), config, problems)

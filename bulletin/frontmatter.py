@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .options import Bool, Choice, Date, Int, ListOf, Section, Str, Url
+import unicodedata
+
+from .options import Bool, Choice, Date, Int, Invalid, ListOf, Section, Str, Url
 
 MAX_TITLE = 200
 # Keys a translation takes from its source entry when it does not set them (collection.py).
@@ -12,6 +14,22 @@ ATTRIBUTES = {"author": "authors"}  # Entry attributes not named as their key
 
 def _for_sources(env: dict) -> bool:
     return env["is_source"]
+
+
+def visible(text: str) -> bool:
+    """Whether the text shows anything: not only spaces, no-break spaces, zero-width and format characters."""
+    return any(not c.isspace() and unicodedata.category(c) not in ("Cc", "Cf", "Zs", "Zl", "Zp") for c in text)
+
+
+class Title(Str):
+    """A headline that shows something: spaces and zero-width characters alone would print an empty heading."""
+
+    def validate(self, value, at):
+        text = super().validate(value, at)
+        if not visible(text):
+            raise Invalid("'title' has no visible character (only spaces, no-break spaces or zero-width "
+                          "characters)", code="invisible-title")
+        return text
 
 
 class SourceHash(Str):
@@ -27,7 +45,7 @@ class SourceHash(Str):
 # One row per key, in the order editors see them listed. The entry gets each as an attribute (ATTRIBUTES
 # renames), the view and templates read it from there.
 FIELDS = {
-    "title": Str(numbers=True, empty=True, collapse=True, long=MAX_TITLE, required=True, code="bad-title",
+    "title": Title(numbers=True, empty=True, collapse=True, long=MAX_TITLE, required=True, code="bad-title",
                  message="'title' must be text, got {pytype}", description="the entry's headline, as printed"),
     "rubric": Choice(lambda env: [r.key for r in env["rubrics"]], required=_for_sources, code="unknown-rubric",
                      message="unknown rubric '{value}' (known: {choices})",

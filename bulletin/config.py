@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .options import MISSING, At, Choice, Int, Invalid, ListOf, Localized, Option, Section, Share, Str, Url, unwrap
+from .options import MISSING, At, Choice, Int, Invalid, ListOf, Localized, Option, Section, Str, Url, unwrap
 from .problems import Problems
 from .source import YamlDoc, load_yaml, read_text
 
@@ -107,6 +107,23 @@ class Languages(ListOf):
 
     def schema(self, env):
         return {"type": "array", "items": {"enum": list(KNOWN_LANGUAGES)}, "minItems": 1}
+
+
+class Share(Option):
+    """A share of a whole: 0.8 or "80%"."""
+
+    expected, code = "a share from 0 to 1 (or 0% to 100%)", "bad-share"
+    PERCENT = r"^\s*[0-9]+(\.[0-9]+)?%\s*$"
+
+    def validate(self, value, at):
+        if isinstance(value, str) and re.match(self.PERCENT, value):
+            value = float(value.strip()[:-1]) / 100
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            raise Invalid()
+        return float(value)
+
+    def schema(self, env):
+        return {"oneOf": [{"type": "number", "minimum": 0, "maximum": 1}, {"type": "string", "pattern": self.PERCENT}]}
 
 
 class Policies(Option):
@@ -223,7 +240,7 @@ def load_config(root: Path, problems: Problems) -> Config:
     config = Config(root=root.resolve())
     path = config.config_path
     if not path.is_file():
-        problems.error(path, 0, f"no {CONFIG_FILE} here: is {root} a bulletin project?")
+        problems.error(path, 0, f"no {CONFIG_FILE} here: is {root} a bulletin project?", code="config.missing")
         return config
     text = read_text(path, problems)
     doc = load_yaml(text, path, problems) if text is not None else None
@@ -231,7 +248,7 @@ def load_config(root: Path, problems: Problems) -> Config:
         _check_config(doc, path, problems, config)
     rubrics = config.rubrics_path
     if not rubrics.is_file():
-        problems.error(rubrics, 0, "missing: the list of rubrics, in bulletin order")
+        problems.error(rubrics, 0, "missing: the list of rubrics, in bulletin order", code="rubric.missing")
         return config
     text = read_text(rubrics, problems)
     doc = load_yaml(text, rubrics, problems) if text is not None else None

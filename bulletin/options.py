@@ -204,23 +204,6 @@ class Int(Option):
         return {"type": "integer", **bounds, **({"maximum": self.max} if self.max is not None else {})}
 
 
-class Share(Option):
-    """A share of a whole: 0.8 or "80%"."""
-
-    expected, code = "a share from 0 to 1 (or 0% to 100%)", "bad-share"
-    PERCENT = r"^\s*[0-9]+(\.[0-9]+)?%\s*$"
-
-    def validate(self, value, at):
-        if isinstance(value, str) and re.match(self.PERCENT, value):
-            value = float(value.strip()[:-1]) / 100
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-            raise Invalid()
-        return float(value)
-
-    def schema(self, env):
-        return {"oneOf": [{"type": "number", "minimum": 0, "maximum": 1}, {"type": "string", "pattern": self.PERCENT}]}
-
-
 class Bool(Option):
     expected, code = "true or false", "bad-boolean"
 

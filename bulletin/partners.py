@@ -45,7 +45,8 @@ def load_partners(root: Path, config: Config, problems: Problems) -> list[Partne
     """partners.yaml: a list (or ``partners:`` list) of name, email, language, formats; problems located."""
     path = root.resolve() / PARTNERS_FILE
     if not path.is_file():
-        problems.error(path, 0, f"no {PARTNERS_FILE} here: copy partners.example.yaml to {PARTNERS_FILE} and edit it")
+        problems.error(path, 0, f"no {PARTNERS_FILE} here: copy partners.example.yaml to {PARTNERS_FILE} and edit it",
+                       code="partner.missing")
         return []
     text = read_text(path, problems)
     doc = load_yaml(text, path, problems) if text is not None else None

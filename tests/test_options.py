@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.options import (At, Bool, Choice, Date, Int, ListOf, Localized, Section, Share, Str, Url)
+from bulletin.config import Share
+from bulletin.options import At, Bool, Choice, Date, Int, ListOf, Localized, Section, Str, Url
 from bulletin.problems import Problems
 from bulletin.source import load_yaml
 

@@ -146,7 +146,7 @@ class Policies(Option):
 
 def _numbers(defaults: dict[str, int], what: str) -> Section:
     return Section({name: Int("a positive whole number", min=1, default=number, description=what)
-                    for name, number in defaults.items()}, default=lambda env: dict(defaults), description=what)
+                    for name, number in defaults.items()}, description=what)
 
 
 def _check_login(values: dict, at: At) -> None:
@@ -160,32 +160,31 @@ def _check_login(values: dict, at: At) -> None:
 
 SMTP = Section({
     "host": Str("the mail server's host name", required=True),
-    "security": Choice(SECURITIES, default="starttls"),
+    "security": Choice(SECURITIES, default=Delivery.security),
     "port": Int("a port number from 1 to 65535", min=1, max=65535,
-                default=lambda env: SECURITIES.get(env.get("security"), 587)),
+                default=lambda env: SECURITIES.get(env.get("security"), Delivery.port)),
     "user": Str(),
     "password_env": Str("the name of an environment variable", pattern=ENV_NAME_RE.pattern),
 }, rules=(_check_login,), required=True, description="the mail server bulletin deliver sends through")
 DELIVERY = Section({
     "smtp": SMTP,
     "from": Str("the sender's address, e.g. \"Name <bulletin@example.org>\"", pattern="@", required=True),
-    "max_attachment_bytes": Int("a whole number of bytes", min=0, default=10_000_000),
+    "max_attachment_bytes": Int("a whole number of bytes", min=0, default=Delivery.max_attachment_bytes),
     "link_base": Url("the http(s) URL where dist/ is served"),
 }, area="delivery", whole=True, description="how bulletin deliver reaches partners (partners.yaml)")
 SETTINGS = Section({
-    "languages": Languages(Str(), "a list of language codes", min_items=1, default=["ru"], description=
+    "languages": Languages(Str(), "a list of language codes", min_items=1, description=
                         f"the bulletin's languages, among {', '.join(KNOWN_LANGUAGES)}"),
-    "default_language": Choice(lambda env: env["languages"], "a language code", default="ru",
-                               required=lambda env: "ru" not in env["languages"],
+    "default_language": Choice(lambda env: env["languages"], "a language code", default=Config.default_language,
+                               required=lambda env: Config.default_language not in env["languages"],
                                refused="'{name}': '{value}' is not one of languages ({choices})",
                                description="the language entries are written in; the others are translations"),
-    "publication": Localized(default=lambda env: {"ru": "Бюллетень"}, description="the bulletin's name"),
-    "publisher": Localized(default=lambda env: {}, description="who publishes it"),
-    "translations": Policies(default=lambda env: {}, description="per language: omit or original where a "
-                                                                 "translation is missing"),
+    "publication": Localized(description="the bulletin's name"),
+    "publisher": Localized(description="who publishes it"),
+    "translations": Policies(description="per language: omit or original where a translation is missing"),
     "limits": _numbers(LIMITS, "what an entry may hold before it is refused"),
     "timeouts": _numbers(TIMEOUTS, "seconds a renderer may take"),
-    "pdf_variant": Choice(PDF_VARIANTS, default="pdf/ua-1", message="'{name}': expected one of {choices}, got {shown}"),
+    "pdf_variant": Choice(PDF_VARIANTS, message="'{name}': expected one of {choices}, got {shown}"),
     "publish": Section({"min_coverage": Section(lambda env: {lang: Share() for lang in env["languages"]},
                                                 description="per language, the share of entries translated")},
                        description="what bulletin publish requires"),
@@ -215,8 +214,9 @@ def _check_config(doc: YamlDoc, path: Path, problems: Problems, config: Config) 
     if values is MISSING:
         return
     for key in ("languages", "default_language", "publication", "publisher", "translations", "limits",
-                "timeouts", "pdf_variant"):
-        setattr(config, key, values[key])
+                "timeouts", "pdf_variant"):  # what is absent or refused keeps Config's default
+        if key in values:
+            setattr(config, key, values[key])
     config.min_coverage = values.get("publish", {}).get("min_coverage", {})
     if "delivery" in values:
         delivery, smtp = values["delivery"], values["delivery"]["smtp"]

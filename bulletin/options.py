@@ -338,21 +338,21 @@ class Section(Option):
 
     Keys are checked in table order, each seeing the values before it (``default_language`` sees
     ``languages``). Unknown keys are warnings. A refused value falls back to its default; ``whole``: any
-    problem inside refuses the section. ``missing``: the sentence for an absent (or "") required key (otherwise
-    the option judges its default, or None: "got nothing"); ``empty``: values that count as absent (``is``); ``rules``: checks of several
-    keys at once, ``rule(values, at)``; ``label``: a function of the mapping naming it in sentences;
-    ``closed``: whether keys outside the table are warned about (and refused by the schema)."""
+    problem inside refuses the section. ``missing``: the sentence for an absent (or "") required key
+    (otherwise the option judges its default, or None: "got nothing"); ``empty``: values that count as
+    absent; ``rules``: checks of several keys at once, ``rule(values, at)``; ``label``: a function of the
+    mapping that names it in sentences; ``lines``: keep {"": the mapping's line, key: its line} as "lines"."""
 
     expected, code, reports = "a mapping", "bad-mapping", True
 
     def __init__(self, fields: dict | Callable, expected=None, *, style: str | None = None, area: str | None = None,
                  unknown: str = UNKNOWN, sort_known: bool = True, label: Callable | None = None,
                  missing: str | None = None, empty: tuple = (), whole: bool = False, rules: tuple = (),
-                 closed: bool = True, lines: bool = False, **kwargs):
+                 lines: bool = False, **kwargs):
         super().__init__(expected, **kwargs)
         self.fields, self.style, self.area, self.unknown, self.sort_known = fields, style, area, unknown, sort_known
         self.label, self.missing, self.empty, self.whole, self.rules = label, missing, empty, whole, rules
-        self.closed, self.lines = closed, lines  # keep the lines in the values: {"": the mapping's, key: key's}
+        self.lines = lines
 
     def table(self, env: dict) -> dict[str, Option]:
         return self.fields(env) if callable(self.fields) else self.fields
@@ -365,7 +365,7 @@ class Section(Option):
         table, errors = self.table(at.env), len(at.problems.errors)
         known = ", ".join(sorted(table) if self.sort_known else table)
         for key in value:
-            if key not in table and self.closed:
+            if key not in table:
                 where = at.child(key)
                 where.warning(self.unknown.format(name=where.name, key=key, label=at.label, known=known), "unknown-key")
         values: dict = {}
@@ -399,7 +399,7 @@ class Section(Option):
         table = self.table(env)
         required = [key for key, option in table.items() if option.required(env)]
         return {"type": "object", "properties": {key: option.describe(env) for key, option in table.items()},
-                **({"required": required} if required else {}), "additionalProperties": not self.closed}
+                **({"required": required} if required else {}), "additionalProperties": False}
 
 
 def unwrap(at: At, key: str) -> tuple[object, At]:

@@ -267,7 +267,6 @@ def _relative(path: Path) -> str:
 @PROJECT
 def new(rubric, title, date, source, outlet, authors, lang, translation_of, project):
     """Create an entry (or, with --translation-of, a translation) and print its path."""
-    import datetime as dt
 
     from .build import load_month_content
     from .config import load_config
@@ -299,11 +298,7 @@ def new(rubric, title, date, source, outlet, authors, lang, translation_of, proj
         else:
             if not rubric or not title:
                 raise click.UsageError("new needs --rubric and --title (or --translation-of with --lang)")
-            try:
-                day = dt.date.fromisoformat(date) if date else None
-            except ValueError:
-                raise click.BadParameter(f"'{date}' is not a date in the form YYYY-MM-DD", param_hint="--date")
-            path = new_entry(config, title, rubric, day, lang, list(authors) or None, outlet, source)
+            path = new_entry(config, title, rubric, date, lang, list(authors) or None, outlet, source)
     except ScaffoldError as exc:
         click.echo(f"bulletin: error: {exc}", err=True)
         sys.exit(2 if isinstance(exc, ScaffoldUsageError) else 1)

@@ -121,7 +121,7 @@ def check_arguments(config: Config, **given) -> dict:
     return values
 
 
-def new_entry(config: Config, title: str, rubric: str, date: dt.date | None = None, lang: str | None = None,
+def new_entry(config: Config, title: str, rubric: str, date: dt.date | str | None = None, lang: str | None = None,
               author: list[str] | None = None, outlet: str | None = None, source: str | None = None,
               body: str = "", slug: str | None = None) -> Path:
     lang = lang or config.default_language
@@ -130,10 +130,10 @@ def new_entry(config: Config, title: str, rubric: str, date: dt.date | None = No
     if lang != config.default_language:
         raise ScaffoldUsageError(f"entries in '{lang}' are translations of '{config.default_language}' entries: write the "
                             f"'{config.default_language}' entry first, then use --translation-of it --lang {lang}")
-    date = date or dt.date.today()
-    given = check_arguments(config, title=title, rubric=rubric, date=date, author=author, outlet=outlet,
-                            source=source)
-    title, author, outlet, source = given["title"], given["author"], given.get("outlet"), given.get("source")
+    given = check_arguments(config, title=title, rubric=rubric, date=date or dt.date.today(), author=author,
+                            outlet=outlet, source=source)
+    title, date, author = given["title"], given["date"], given["author"]
+    outlet, source = given.get("outlet"), given.get("source")
     folder = config.content_dir / date.strftime("%Y-%m")
     path = free_path(folder, slug or slugify(title), lang)
     text = render_archetype(config, "entry.md.j2", title=title, rubric=rubric, date=date.isoformat(), date_unsure=False,

@@ -138,6 +138,7 @@ def test_a_comment_the_default_catalog_lacks_is_refused(project):
     ("--source", "https://.example.org/x", "'source' must be an http(s) URL, got 'https://.example.org/x'"),
     ("--title", "\u200b", "'title' has no visible character"),
     ("--author", " ", "'author' must be a name or a list of names"),
+    ("--date", "2026-02-30", "impossible date '2026-02-30'"),
 ])
 def test_new_refuses_what_check_would_refuse_and_writes_nothing(project, option, value, message):
     """new judges its arguments by the front-matter table check uses: it never writes a file check refuses."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config
-from .frontmatter import ATTRIBUTES, FIELDS, FRONT_MATTER
+from .frontmatter import ATTRIBUTES, FIELDS, FRONT_MATTER, entry_env
 from .options import MISSING, At
 from .problems import Problems
 from .source import load_yaml, read_text
@@ -140,8 +140,7 @@ def _check_characters(entry: Entry, problems: Problems) -> None:
 
 def _read_fields(entry: Entry, doc, config: Config, problems: Problems, is_source: bool) -> None:
     _check_characters(entry, problems)
-    env = {"languages": config.languages, "default_language": config.default_language, "rubrics": config.rubrics,
-           "is_source": is_source}
+    env = entry_env(config, is_source)
     values = FRONT_MATTER.check(entry.meta, At.of(doc, entry.path, problems, line=1, env=env))
     for key, option in FIELDS.items():  # a value the entry lacks keeps the Entry's default (None for a new row)
         value, attribute = values.get(key, option.default(env)), ATTRIBUTES.get(key, key)

@@ -12,6 +12,13 @@ INHERITED = ("rubric", "date", "source", "weight", "tags")
 ATTRIBUTES = {"author": "authors"}  # Entry attributes not named as their key
 
 
+def entry_env(config, is_source: bool) -> dict:
+    """What the rows may depend on (the rubrics, the languages, whether the entry is a translation): one place
+    for check, new and schema, so that a row reading a new project list needs it added only here."""
+    return {"languages": config.languages, "default_language": config.default_language, "rubrics": config.rubrics,
+            "is_source": is_source}
+
+
 def _for_sources(env: dict) -> bool:
     return env["is_source"]
 

@@ -14,7 +14,7 @@ from babel import Locale
 
 from .config import Config
 from .content import Entry
-from .frontmatter import FRONT_MATTER
+from .frontmatter import FRONT_MATTER, entry_env
 from .options import At
 from .locale import load_messages, report_missing
 from .problems import Problems
@@ -112,10 +112,8 @@ def free_path(folder: Path, slug: str, lang: str) -> Path:
 def check_arguments(config: Config, **given) -> dict:
     """What `new` is asked to write, judged by the front-matter table itself, so that check accepts the file."""
     problems = Problems()
-    env = {"languages": config.languages, "default_language": config.default_language, "rubrics": config.rubrics,
-           "is_source": True}
     values = FRONT_MATTER.check({k: v for k, v in given.items() if v is not None},
-                                At(config.root, problems, area="entry", env=env))
+                                At(config.root, problems, area="entry", env=entry_env(config, is_source=True)))
     if problems.errors:
         raise ScaffoldUsageError("; ".join(p.message for p in problems.sorted() if p.level == "error"))
     return values

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 from .config import RUBRICS, SETTINGS, Config
-from .frontmatter import FRONT_MATTER
+from .frontmatter import FRONT_MATTER, entry_env
 
 SCHEMA_ID = "https://bulletin.invalid/schema/{}.json"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 FILES = ("entry", "config", "rubrics", "partners")
-
-
-def _env(config: Config) -> dict:
-    # is_source False: the schema cannot see a file's language, so it requires what a translation needs.
-    return {"languages": config.languages, "default_language": config.default_language, "rubrics": config.rubrics,
-            "is_source": False}
 
 
 def _listed(schema: dict, key: str) -> dict:
@@ -24,7 +18,8 @@ def _listed(schema: dict, key: str) -> dict:
 
 def make_schema(config: Config, of: str = "entry") -> dict:
     """The schema of one kind of file (FILES), generated from the same tables `bulletin check` validates with."""
-    env = _env(config)
+    # is_source False: a schema cannot see a file's language, so it requires what a translation needs.
+    env = entry_env(config, is_source=False)
     if of == "entry":
         schema = FRONT_MATTER.schema(env)
         rubric = schema["properties"]["rubric"]

@@ -3,6 +3,7 @@ problems, and the JSON Schema that states the same rules (MkDocs' config_options
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
@@ -107,7 +108,8 @@ class Option:
         self.description, self.message, self.fatal = description, message, fatal
 
     def default(self, env: dict) -> object:
-        return self._default(env) if callable(self._default) else self._default
+        value = self._default(env) if callable(self._default) else self._default
+        return copy.copy(value) if isinstance(value, (list, dict)) else value  # never one list for all entries
 
     def required(self, env: dict) -> bool:
         return self._required(env) if callable(self._required) else self._required

@@ -97,3 +97,10 @@ def test_schema_agrees_with_validation():
         doc = load_yaml(text, PATH, problems)
         option.check(doc.data, At.of(doc, PATH, problems, env={"languages": ["ru"], "default_language": "ru"}))
         assert bool(problems.errors or problems.warnings) == bool(list(validator.iter_errors(doc.data))), text
+
+
+def test_a_list_default_is_never_shared_between_values():
+    option = ListOf(Str(), default=[])
+    first, second = validate(option, "x: 1")[0], validate(option, "x: 1")[0]
+    first.append("tag")
+    assert second == [] and option.default({}) == []

@@ -10,12 +10,13 @@ import click
 
 from . import __version__
 from .config import PDF_VARIANTS
-from .console import (Command, Seams, check_date, check_month, emit, month_arg, print_problems, progress_printer,
+from .console import (Command, Seams, check_month, emit, month_arg, print_problems, progress_printer,
                       say, seams)
 from .errors import EXIT_REFUSED, BulletinError, UsageError
 from .problems import dump_problems, format_summary
 from .project import Project
 from .report import relative
+from .schema import FILES as SCHEMA_FILES
 
 DIST = click.option("--dist", "dist", type=click.Path(file_okay=False, path_type=Path),
                     help="Releases folder (default: <project>/dist).")
@@ -157,7 +158,7 @@ def deliver(month, project, dist, dry_run, resend, partners):
 @cli.command()
 @click.option("--rubric", help="Rubric key (see content/rubrics.yaml).")
 @click.option("--title", help="The entry's headline.")
-@click.option("--date", "date", callback=check_date, help="YYYY-MM-DD (default: today); picks the month folder.")
+@click.option("--date", "date", help="YYYY-MM-DD (default: today); picks the month folder.")
 @click.option("--source", help="URL of the original item.")
 @click.option("--outlet", help="The publication the item comes from.")
 @click.option("--author", "authors", multiple=True, help="Author (repeat for several).")
@@ -235,13 +236,15 @@ def catalogs(project):
 
 @cli.command()
 @PROJECT
-def schema(project):
-    """Print a JSON Schema of entry front matter (rubric keys of this project included)."""
+@click.option("--file", "of", type=click.Choice(SCHEMA_FILES), default="entry", show_default=True,
+              help="Whose schema: entry front matter, bulletin.yaml, content/rubrics.yaml or partners.yaml.")
+def schema(project, of):
+    """Print a JSON Schema of entry front matter (rubric keys of this project included), or of another file."""
     import json
 
     from .schema import make_schema
 
-    say(json.dumps(make_schema(Project.open(project).require().config), ensure_ascii=False, indent=2))
+    say(json.dumps(make_schema(Project.open(project).require().config, of), ensure_ascii=False, indent=2))
 
 
 @cli.command()

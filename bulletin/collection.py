@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .config import Config, Rubric
-from .content import INHERITED, Entry
+from .content import Entry
+from .frontmatter import INHERITED
 from .problems import Problems
 
 SOURCE, OK, STALE, UNVERIFIED, MISSING = "source", "ok", "stale", "unverified", "missing"

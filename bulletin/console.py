@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
+
 import sys
 from dataclasses import dataclass
 from typing import Callable, TextIO
@@ -70,13 +70,6 @@ def check_month(ctx, param, month: str | None) -> str | None:
 
 def month_arg(required: bool = False):
     return click.argument("month", required=required, callback=check_month)
-
-
-def check_date(ctx, param, date: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(date) if date else None
-    except ValueError:
-        raise click.BadParameter(f"'{date}' is not a date in the form YYYY-MM-DD", param_hint="--date")
 
 
 def progress_printer(verb: str, quiet: bool = False) -> Callable[[str], None]:

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config
-from .incidents import KEYS as INCIDENT_KEYS, read_incident
+from .frontmatter import ATTRIBUTES, FIELDS, FRONT_MATTER, entry_env
+from .incidents import read_incident
+from .options import MISSING, At
 from .problems import Problems
 from .source import load_yaml, read_text
 
@@ -18,9 +20,6 @@ MONTH_RE = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])", re.ASCII)  # always with full
 SLUG = r"[a-z0-9][a-z0-9-]*"
 ENTRY_RE = re.compile(rf"^(?P<slug>{SLUG})\.(?P<lang>[a-z]{{2}})\.md$")
 ANCHOR_PREFIX = "entry-"
-DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # ASCII digits: \d takes any script's
-URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
-MAX_TITLE = 200
 ASSET_SCHEME = "bulletin-asset:"  # bulletin's own image references; an entry may not type it
 # C0 controls but tab and newline, DEL and C1: a DOCX holding one is refused by Word and LibreOffice
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -40,21 +39,6 @@ _LINK_TARGET = re.compile(r"\]\([^()\s]*\)|^\s*\[[^\]]*\]:\s*\S+")  # never laid
 _VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
               "track", "wbr"}
 
-KEYS = {
-    "title": "the entry's headline, as printed",
-    "rubric": "the key of a rubric from content/rubrics.yaml",
-    "date": "the date of the event or publication, YYYY-MM-DD",
-    "author": "author of the original item: a name or a list of names",
-    "outlet": "the publication the item comes from",
-    "source": "URL of the original item (http or https)",
-    "weight": "whole number; lower weights come first inside a rubric",
-    "draft": "true leaves the entry out of builds",
-    "tags": "list of free-form tags",
-    "source_hash": "translations only: the hash of the source version this translation was made from",
-    **INCIDENT_KEYS,
-}
-REQUIRED = ("title", "rubric", "date")
-INHERITED = ("rubric", "date", "source", "weight", "tags", "region", "violations", "persons")
 
 
 @dataclass
@@ -135,22 +119,9 @@ def split_front_matter(text: str, path: Path, problems: Problems) -> tuple[str, 
     return None
 
 
-def _as_text(value: object) -> str | None:
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    return None
-
-
 def describe_char(char: str) -> str:
     name = unicodedata.name(char, "")
     return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
-
-
-def visible(text: str) -> bool:
-    """Whether the text shows anything: not only spaces, no-break spaces, zero-width and format characters."""
-    return any(not c.isspace() and unicodedata.category(c) not in ("Cc", "Cf", "Zs", "Zl", "Zp") for c in text)
 
 
 def _check_characters(entry: Entry, problems: Problems) -> None:
@@ -162,112 +133,30 @@ def _check_characters(entry: Entry, problems: Problems) -> None:
             control = CONTROL.search(text)
             if control:
                 problems.error(entry.path, entry.line(str(key)), f"'{key}' contains the control character "
-                               f"{describe_char(control.group())}: remove it (no output format can hold it)")
+                               f"{describe_char(control.group())}: remove it (no output format can hold it)",
+                               code="entry.control-character")
             hidden = INVISIBLE.search(text)
             if hidden and key in SPOOFABLE:
                 problems.warning(entry.path, entry.line(str(key)), f"'{key}' contains the invisible character "
                                  f"{describe_char(hidden.group())}, which can make a name or address pass for "
-                                 "another: remove it")
+                                 "another: remove it", code="entry.invisible-character")
 
 
-def _read_fields(entry: Entry, config: Config, problems: Problems, is_source: bool) -> None:
-    meta, path, line = entry.meta, entry.path, entry.line
+def _read_fields(entry: Entry, doc, config: Config, problems: Problems, is_source: bool) -> None:
     _check_characters(entry, problems)
-    for key in meta:
-        if key not in KEYS:
-            problems.warning(path, line(str(key)), f"unknown key '{key}' (known: {', '.join(KEYS)})")
-    for key in REQUIRED if is_source else ("title",):
-        if key not in meta or meta[key] is None or meta[key] == "":
-            problems.error(path, line(key) if key in meta else 1, f"missing required key '{key}'")
-
-    title = _as_text(meta.get("title"))
-    if "title" in meta and meta["title"] not in (None, ""):
-        if title is None:
-            problems.error(path, line("title"), f"'title' must be text, got {type(meta['title']).__name__}")
-        else:
-            entry.title = " ".join(title.split())
-            check_words(entry.title, path, line("title"), config, problems)
-            if not visible(entry.title):
-                problems.error(path, line("title"), "'title' has no visible character (only spaces, no-break "
-                                                    "spaces or zero-width characters)")
-            if len(entry.title) > MAX_TITLE:
-                problems.warning(path, line("title"),
-                                 f"title is {len(entry.title)} characters long (over {MAX_TITLE})")
-
-    rubric = meta.get("rubric")
-    if rubric not in (None, ""):
-        if not isinstance(rubric, str) or config.rubric(rubric) is None:
-            known = ", ".join(r.key for r in config.rubrics)
-            problems.error(path, line("rubric"), f"unknown rubric '{rubric}' (known: {known})")
-        else:
-            entry.rubric = rubric
-
-    date = meta.get("date")
-    if date not in (None, ""):
-        text = str(date).strip()
-        if not DATE_RE.match(text):
-            problems.error(path, line("date"), f"date '{text}' is not in the form YYYY-MM-DD")
-        else:
-            try:
-                entry.date = dt.date.fromisoformat(text)
-            except ValueError:
-                problems.error(path, line("date"), f"impossible date '{text}'")
-        if entry.date and entry.date.strftime("%Y-%m") != entry.month:
-            problems.warning(path, line("date"),
-                             f"date {entry.date.isoformat()} is outside the month of its folder ({entry.month})")
-
-    author = meta.get("author")
-    if author is not None:
-        names = [author] if isinstance(author, str) else author
-        if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
-            problems.error(path, line("author"), "'author' must be a name or a list of names")
-        else:
-            entry.authors = [" ".join(n.split()) for n in names]
-            check_words(" ".join(entry.authors), path, line("author"), config, problems)
-
-    outlet = meta.get("outlet")
-    if outlet is not None:
-        if _as_text(outlet) is None:
-            problems.error(path, line("outlet"), "'outlet' must be text")
-        else:
-            entry.outlet = _as_text(outlet)
-            check_words(entry.outlet, path, line("outlet"), config, problems)
-
-    source = meta.get("source")
-    if source is not None:
-        if not isinstance(source, str) or not URL_RE.match(source.strip()):
-            problems.error(path, line("source"), f"'source' must be an http(s) URL, got {str(source)[:80]!r}")
-        else:
-            entry.source = source.strip()
-
-    weight = meta.get("weight")
-    if weight is not None:
-        if not isinstance(weight, int) or isinstance(weight, bool):
-            problems.error(path, line("weight"), f"'weight' must be a whole number, got {weight!r}")
-        else:
-            entry.weight = weight
-
-    draft = meta.get("draft", False)
-    if not isinstance(draft, bool):
-        problems.error(path, line("draft"), f"'draft' must be true or false, got {draft!r}")
-    else:
-        entry.draft = draft
-
-    tags = meta.get("tags")
-    if tags is not None:
-        if not isinstance(tags, list) or not all(_as_text(t) for t in tags):
-            problems.error(path, line("tags"), "'tags' must be a list of words")
-        else:
-            entry.tags = [_as_text(t) for t in tags]
-
-    source_hash = meta.get("source_hash")
-    if source_hash is not None:
-        if is_source:
-            problems.warning(path, line("source_hash"), "'source_hash' is only meaningful in a translation")
-        elif not isinstance(source_hash, str) or not re.fullmatch(r"[0-9a-f]{6,64}", source_hash):
-            problems.error(path, line("source_hash"), f"'source_hash' must be a hex hash, got {source_hash!r}")
-        else:
-            entry.source_hash = source_hash
+    env = entry_env(config, is_source)
+    values = FRONT_MATTER.check(entry.meta, At.of(doc, entry.path, problems, line=1, env=env))
+    for key, option in FIELDS.items():  # a value the entry lacks keeps the Entry's default (None for a new row)
+        value, attribute = values.get(key, option.default(env)), ATTRIBUTES.get(key, key)
+        if value is not MISSING or not hasattr(entry, attribute):
+            setattr(entry, attribute, None if value is MISSING else value)
+    line = entry.line
+    for key, text in (("title", entry.title), ("author", " ".join(entry.authors)), ("outlet", entry.outlet)):
+        if text:
+            check_words(text, entry.path, line(key), config, problems)
+    if entry.date and entry.date.strftime("%Y-%m") != entry.month:
+        problems.warning(entry.path, line("date"), f"date {entry.date.isoformat()} is outside the month of its "
+                                                   f"folder ({entry.month})", code="entry.date-outside-month")
 
 
 def check_structure(body: str, first_line: int, path: Path, config: Config, problems: Problems) -> bool:
@@ -397,7 +286,7 @@ def load_entry(path: Path, month: str, config: Config, problems: Problems) -> En
     entry = Entry(path=path, rel=problems.where(path) if problems.root else str(path.relative_to(root)),
                   month=month, slug=slug, lang=lang, meta=doc.data, lines=doc.key_lines(),
                   body=body.strip("\n"), body_line=body_line + len(body) - len(body.lstrip("\n")))
-    _read_fields(entry, config, problems, is_source=(lang == config.default_language))
+    _read_fields(entry, doc, config, problems, is_source=(lang == config.default_language))
     read_incident(entry, doc, config.vocabularies, problems)
     if not entry.body.strip():
         problems.warning(path, body_line, "empty body")

@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import re
 import shlex
 import smtplib
 import ssl
@@ -22,11 +21,9 @@ from .project import Project
 from .atomic import write_atomic
 from .release import DELIVERIES, MANIFEST, PublishError, lock_dist, resolve_dist
 from .render import FORMATS
+from .partners import PARTNERS_FILE, Partner, load_partners
 from .source import load_yaml, read_text
 
-PARTNERS_FILE = "partners.yaml"
-PARTNER_KEYS = ("name", "email", "language", "formats")
-EMAIL_RE = re.compile(r"^[^@\s<>,;\"()]+@[^@\s<>,;\"()]+\.[^@\s<>,;\"()]+$")
 SMTP_TIMEOUT = 60
 # What a run does with a partner; a plan's outcome once it ran.
 SEND, SKIP, CHANGED, UNCLEAR, ERROR = "send", "skip", "changed", "unclear", "error"
@@ -39,15 +36,6 @@ class DeliveryError(PublishError):
 
 class DeliveryUsageError(DeliveryError, UsageError):
     """The command was asked for something that does not exist (an unknown partner name)."""
-
-
-@dataclass
-class Partner:
-    name: str
-    emails: list[str]
-    language: str
-    formats: list[str]
-    line: int = 0
 
 
 @dataclass
@@ -76,71 +64,6 @@ class DeliveryResult:
     def ok(self) -> bool:
         return not any(p.action in (ERROR, UNCLEAR) or p.outcome in (FAILED, SENDING, NOT_ATTEMPTED)
                        for p in self.plans)
-
-
-def load_partners(root: Path, config: Config, problems: Problems) -> list[Partner]:
-    """partners.yaml: a list (or ``partners:`` list) of name, email, language, formats; problems located."""
-    path = root.resolve() / PARTNERS_FILE
-    if not path.is_file():
-        problems.error(path, 0, f"no {PARTNERS_FILE} here: copy partners.example.yaml to {PARTNERS_FILE} and edit it")
-        return []
-    text = read_text(path, problems)
-    doc = load_yaml(text, path, problems) if text is not None else None
-    if doc is None:
-        return []
-    data, node = doc.data, doc.node
-    if isinstance(data, dict) and set(data) == {"partners"}:
-        node, data = node.value[0][1], data["partners"]
-    if not isinstance(data, list) or not data:
-        problems.error(path, doc.line_of(node), "expected a list of partners (name, email, language, formats)")
-        return []
-    partners, names, addresses = [], {}, {}
-    for item, item_node in zip(data, node.value):
-        line = doc.line_of(item_node)
-        if not isinstance(item, dict):
-            problems.error(path, line, "a partner must be a mapping with name, email, language and formats")
-            continue
-        lines = doc.key_lines(item_node)
-        name = item.get("name")
-        label = f"partner '{name}'" if isinstance(name, str) else "partner"
-
-        def wrong(key: str, expected: str, value: object) -> None:
-            problems.error(path, lines.get(key, line), f"{label}: '{key}': expected {expected}, got {value!r}")
-
-        for key in item:
-            if key not in PARTNER_KEYS:
-                problems.warning(path, lines.get(str(key), line),
-                                 f"{label}: unknown key '{key}' (known: {', '.join(PARTNER_KEYS)})")
-        errors = len(problems.errors)
-        if not (isinstance(name, str) and name.strip()):
-            wrong("name", "the organisation's name", name)
-        elif name.strip() in names:
-            problems.error(path, lines.get("name", line),
-                           f"duplicate partner name '{name}' (first on line {names[name.strip()]})")
-        emails = item.get("email")
-        emails = [emails] if isinstance(emails, str) else emails
-        if not (isinstance(emails, list) and emails and all(isinstance(e, str) and EMAIL_RE.match(e.strip())
-                                                            for e in emails)):
-            wrong("email", "an e-mail address or a list of them", item.get("email"))
-            emails = []
-        language = item.get("language", config.default_language)
-        if language not in config.languages:
-            wrong("language", f"one of {', '.join(config.languages)}", language)
-        formats = item.get("formats", ["pdf"])
-        formats = [formats] if isinstance(formats, str) else formats
-        if not (isinstance(formats, list) and formats and all(f in FORMATS for f in formats)):
-            wrong("formats", f"a list of {', '.join(FORMATS)}", item.get("formats"))
-        if len(problems.errors) > errors:
-            continue
-        emails = [e.strip() for e in emails]
-        for address in emails:
-            if address.lower() in addresses:  # allowed, but that mailbox gets two e-mails
-                problems.warning(path, lines.get("email", line), f"{label}: {address} is also an address of "
-                                                                 f"partner '{addresses[address.lower()]}'")
-            addresses.setdefault(address.lower(), name.strip())
-        names[name.strip()] = lines.get("name", line)
-        partners.append(Partner(name.strip(), emails, language, [f for f in FORMATS if f in formats], line))
-    return partners
 
 
 def read_record(folder: Path) -> dict:

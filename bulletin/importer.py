@@ -10,7 +10,8 @@ from pathlib import Path
 
 from .casing import Places, collect_forms, load_places, recase_title
 from .config import Config, load_config
-from .content import MONTH_RE, URL_RE
+from .content import MONTH_RE
+from .options import URL_RE
 from .legacy import BULLET, LIST_ITEM, TERMINAL, URL_START, ImportedEntry, LegacyParser, is_caps_title
 from .markdown import PandocError, run_pandoc
 from .problems import Problems

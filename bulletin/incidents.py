@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from .config import KEY_RE  # the rubrics' rule for keys
+from .options import Option
 from .problems import Problems
 from .source import YamlDoc, load_yaml, read_text
 
@@ -259,6 +260,23 @@ def schema_properties(config) -> dict:
                     "items": {"type": "object", "properties": person, "required": ["name", "role"],
                               "additionalProperties": False}},
     }
+
+
+class IncidentField(Option):
+    """A row of the front-matter table (frontmatter.FIELDS) for an incident field: read_incident checks it
+    against the vocabularies with its own messages; the row gives check its key and the schema its rule."""
+
+    def __init__(self, key: str):
+        super().__init__(description=KEYS[key])
+        self.key = key
+
+    def validate(self, value, at):
+        return value  # read_incident, which runs next, replaces it with the checked value
+
+    def schema(self, env):
+        rule = dict(schema_properties(env["config"])[self.key])
+        rule.pop("description", None)
+        return rule
 
 
 def region_name(config, key: str | None, lang: str) -> str | None:

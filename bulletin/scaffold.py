@@ -14,6 +14,8 @@ from babel import Locale
 
 from .config import Config
 from .content import Entry
+from .frontmatter import FRONT_MATTER, entry_env
+from .options import At
 from .locale import load_messages, report_missing
 from .errors import RefusalError, UsageError
 from .problems import Problems
@@ -108,23 +110,29 @@ def free_path(folder: Path, slug: str, lang: str) -> Path:
     return folder / f"{candidate}.{lang}.md"
 
 
-def new_entry(config: Config, title: str, rubric: str, date: dt.date | None = None, lang: str | None = None,
+def check_arguments(config: Config, **given) -> dict:
+    """What `new` is asked to write, judged by the front-matter table itself, so that check accepts the file."""
+    problems = Problems()
+    values = FRONT_MATTER.check({k: v for k, v in given.items() if v is not None},
+                                At(config.root, problems, area="entry", env=entry_env(config, is_source=True)))
+    if problems.errors:
+        raise ScaffoldUsageError("; ".join(p.message for p in problems.sorted() if p.level == "error"))
+    return values
+
+
+def new_entry(config: Config, title: str, rubric: str, date: dt.date | str | None = None, lang: str | None = None,
               author: list[str] | None = None, outlet: str | None = None, source: str | None = None,
               body: str = "", slug: str | None = None) -> Path:
-    title = " ".join(title.split())
-    if not title:
-        raise ScaffoldUsageError("the title is empty")
-    if config.rubric(rubric) is None:
-        raise ScaffoldUsageError(f"unknown rubric '{rubric}' (known: {', '.join(r.key for r in config.rubrics)})")
     lang = lang or config.default_language
     if lang not in config.languages:
         raise ScaffoldUsageError(f"unknown language '{lang}' (configured: {', '.join(config.languages)})")
     if lang != config.default_language:
         raise ScaffoldUsageError(f"entries in '{lang}' are translations of '{config.default_language}' entries: write the "
                             f"'{config.default_language}' entry first, then use --translation-of it --lang {lang}")
-    if source is not None and not re.match(r"^https?://\S+$", source):
-        raise ScaffoldUsageError(f"source must be an http(s) URL, got {source!r}")
-    date = date or dt.date.today()
+    given = check_arguments(config, title=title, rubric=rubric, date=date or dt.date.today(), author=author,
+                            outlet=outlet, source=source)
+    title, date, author = given["title"], given["date"], given["author"]
+    outlet, source = given.get("outlet"), given.get("source")
     folder = config.content_dir / date.strftime("%Y-%m")
     path = free_path(folder, slug or slugify(title), lang)
     text = render_archetype(config, "entry.md.j2", title=title, rubric=rubric, date=date.isoformat(), date_unsure=False,

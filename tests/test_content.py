@@ -39,6 +39,9 @@ CASES = [
     ("draft-yes", entry(draft="yes"), f"{M}item.ru.md:5: error: 'draft' must be true or false, got 'yes'"),
     ("bad-source", entry(source="www.example.org/news"),
      f"{M}item.ru.md:5: error: 'source' must be an http(s) URL, got 'www.example.org/news'"),
+    # A YAML number is no tag ([1.10] would be 1.1): refused with the fix, as the published schema refuses it.
+    ("number-tag", entry(tags="[суд, 2026]"), f"{M}item.ru.md:5: error: 'tags' must be a list of words: put "
+                                              "quotes around 2026, which YAML reads as a number"),
     ("duplicate-key", "---\ntitle: Т\nrubric: speech\ndate: 2026-02-10\ntitle: Другой\n---\n\nТекст.\n",
      f"{M}item.ru.md:5: error: duplicate key 'title' (first set on line 2)"),
     ("empty-body", entry(body=""), f"{M}item.ru.md:6: warning: empty body"),
@@ -132,7 +135,8 @@ def test_check_json_output(project):
     root = project({f"{M}a.ru.md": entry(rubric="nope")})
     result = run("check", "--project", root, "--format", "json")
     assert json.loads(result.output) == [{"path": f"{M}a.ru.md", "line": 3, "level": "error",
-                                          "message": "unknown rubric 'nope' (known: progress, prisoners, speech)"}]
+                                          "message": "unknown rubric 'nope' (known: progress, prisoners, speech)",
+                                          "code": "entry.unknown-rubric"}]
     assert result.exit_code == 1
 
 

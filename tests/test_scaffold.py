@@ -132,3 +132,19 @@ def test_a_comment_the_default_catalog_lacks_is_refused(project):
                              "'Firstname Lastname' has no translation in the default language's catalog ('ru'); "
                              "add it there\n")
     assert not (root / "content" / "2026-02").exists()
+
+
+@pytest.mark.parametrize("option,value,message", [
+    ("--source", "https://.example.org/x", "'source' must be an http(s) URL, got 'https://.example.org/x'"),
+    ("--title", "\u200b", "'title' has no visible character"),
+    ("--author", " ", "'author' must be a name or a list of names"),
+    ("--date", "2026-02-30", "impossible date '2026-02-30'"),
+])
+def test_new_refuses_what_check_would_refuse_and_writes_nothing(project, option, value, message):
+    """new judges its arguments by the front-matter table check uses: it never writes a file check refuses."""
+    root = project()
+    args = {"--rubric": "speech", "--title": "Заголовок", "--date": "2026-02-17", option: value}
+    result = run("new", "--project", root, *[x for pair in args.items() for x in pair])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert not list((root / "content").rglob("*.md"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from .config import KEY_RE  # the rubrics' rule for keys
-from .options import Option
+from .options import MISSING, Option
 from .problems import Problems
 from .source import YamlDoc, load_yaml, read_text
 
@@ -271,12 +271,13 @@ class IncidentField(Option):
         self.key = key
 
     def validate(self, value, at):
-        return value  # read_incident, which runs next, replaces it with the checked value
+        return MISSING  # the entry keeps its default until read_incident, which runs next, sets the checked value
 
     def schema(self, env):
-        rule = dict(schema_properties(env["config"])[self.key])
-        rule.pop("description", None)
-        return rule
+        return schema_properties(env["config"])[self.key]
+
+    def describe(self, env):
+        return self.schema(env)  # its description names the vocabulary's terms
 
 
 def region_name(config, key: str | None, lang: str) -> str | None:

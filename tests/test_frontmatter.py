@@ -20,9 +20,9 @@ def test_every_row_is_described_and_inherited_keys_are_rows():
 
 
 def test_a_list_of_mappings_is_one_row(project, monkeypatch):
-    monkeypatch.setitem(FIELDS, "persons", PERSONS)
+    monkeypatch.setitem(FIELDS, "witnesses", PERSONS)  # a row this project does not have
     persons = "\n  - name: Анна Ли\n    role: defender\n  - name: Борис\n    role: judge\n  - role: journalist"
-    root = project({f"{M}a.ru.md": entry(persons=persons)})
+    root = project({f"{M}a.ru.md": entry(witnesses=persons)})
     result = run("check", "--project", root)
     assert result.exit_code == 1
     assert [line for line in result.output.splitlines() if ": error: " in line] == [
@@ -31,6 +31,6 @@ def test_a_list_of_mappings_is_one_row(project, monkeypatch):
     from bulletin.build import load_month_content
 
     month = load_month_content(root, "2026-02")
-    assert month.entries[0].persons == [{"name": "Анна Ли", "role": "defender"}]
+    assert month.entries[0].witnesses == [{"name": "Анна Ли", "role": "defender"}]
     schema = run("schema", "--project", root)
-    assert '"persons"' in schema.output and "people the incident concerns" in schema.output
+    assert '"witnesses"' in schema.output and "people the incident concerns" in schema.output

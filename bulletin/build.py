@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 from .collection import Bulletin, Family, assemble_bulletin, link_translations, report_empty
+from .confidential import PUBLIC, edition_folder, load_placeholders, make_redaction, mark_view, refuse_dist, report_leaks
 from .config import Config, load_config
 from .content import Entry, list_months, load_month
 from .epoch import build_time
@@ -33,6 +34,7 @@ class Month:
     converted: dict[str, dict] = field(default_factory=dict)
     messages: dict[str, Messages] = field(default_factory=dict)
     created: dict[str, dt.datetime] = field(default_factory=dict)  # per language, when its content changed
+    edition: str = PUBLIC  # public: everything confidential withheld (bulletin/confidential.py); or internal
 
 
 @dataclass
@@ -76,8 +78,10 @@ def parse_formats(value: str | None) -> list[str]:
 
 
 def load_month_content(root: Path, month: str | None, langs: list[str] | None = None,
-                       converter: Converter | None = None, timings: dict | None = None) -> Month:
-    """Everything up to rendering: config, entries, translations, bodies converted per language."""
+                       converter: Converter | None = None, timings: dict | None = None,
+                       edition: str = PUBLIC) -> Month:
+    """Everything up to rendering: config, entries, translations, bodies converted per language; in the
+    public edition every entry is redacted here, before any renderer sees it."""
     started = time.perf_counter()
     problems = Problems(root.resolve())
     config = load_config(root, problems)
@@ -92,7 +96,9 @@ def load_month_content(root: Path, month: str | None, langs: list[str] | None = 
     families = link_translations(entries, config, problems)
     from .render.pdf import report_uncovered
     report_uncovered(entries, config, problems)
-    result = Month(config, month, entries, families, problems)
+    result = Month(config, month, entries, families, problems, edition=edition)
+    redaction = (make_redaction(entries, load_placeholders(layouts_dirs(config), config.languages,
+                                                           config.default_language)) if edition == PUBLIC else None)
     check_default_catalog(layouts_dirs(config), config.default_language, problems)
     if timings is not None:
         timings["load+validate"] = time.perf_counter() - started
@@ -100,12 +106,14 @@ def load_month_content(root: Path, month: str | None, langs: list[str] | None = 
     converter = converter or Converter(config.root, config.timeouts["pandoc"], config.limits)
     for lang in (config.languages if langs is None else langs):
         bulletin = assemble_bulletin(config, month, lang, families, problems)
+        if redaction is not None:
+            redaction.bulletin(bulletin)
         result.bulletins[lang] = bulletin
         result.created[lang] = build_time(config, month, lang)
         items = bulletin.items
         lang_of = {item.entry.key: item.entry.lang for item in items}
         try:
-            result.converted[lang] = converter.convert([item.entry for item in items], lang_of, problems)
+            result.converted[lang] = converter.convert([item.entry for item in items], lang_of, problems, redaction)
         except PandocError as exc:
             problems.error(config.content_dir / month, 0, str(exc))
             result.converted[lang] = {}
@@ -117,6 +125,8 @@ def load_month_content(root: Path, month: str | None, langs: list[str] | None = 
         result.messages[lang] = messages
     if timings is not None:
         timings["pandoc"] = time.perf_counter() - started
+    if redaction is not None:
+        report_leaks(redaction, result, problems)
     return result
 
 
@@ -132,7 +142,8 @@ def render_outputs(month: Month, langs: list[str], formats: list[str], out_dir: 
     outputs: dict[Path, bytes] = {}
     for lang in langs:
         view = make_view(month.bulletins[lang], month.converted[lang], month.messages[lang], month.created[lang])
-        base = out_dir / month.month / f"bulletin-{month.month}-{lang}"
+        mark_view(view, month.edition)
+        base = edition_folder(out_dir / month.month, month.edition) / f"bulletin-{month.month}-{lang}"
         for fmt in formats:
             if progress:
                 progress(f"{lang} {fmt}")
@@ -157,7 +168,8 @@ def render_outputs(month: Month, langs: list[str], formats: list[str], out_dir: 
 
 def build_month(root: Path, month: str | None = None, langs: str | None = None, formats: str | None = None,
                 out_dir: Path | None = None, strict: bool = False, progress: Progress | None = None,
-                converter: Converter | None = None, pdf_variant: str | None = None) -> BuildResult:
+                converter: Converter | None = None, pdf_variant: str | None = None,
+                edition: str = PUBLIC) -> BuildResult:
     """Check, render all outputs, then write them atomically; on any error nothing is written."""
     timings: dict[str, float] = {}
     probe = Problems(root.resolve())
@@ -166,7 +178,7 @@ def build_month(root: Path, month: str | None = None, langs: str | None = None, 
         raise BulletinError(probe)
     lang_list = parse_languages(langs, config)
     format_list = parse_formats(formats)
-    content = load_month_content(root, month, lang_list, converter, timings)
+    content = load_month_content(root, month, lang_list, converter, timings, edition)
     for lang in lang_list:  # publish has its own rule for this: translation coverage thresholds
         if lang in content.bulletins:
             report_empty(content.bulletins[lang], content.problems)
@@ -174,6 +186,9 @@ def build_month(root: Path, month: str | None = None, langs: str | None = None, 
         raise BulletinError(content.problems)
     out_dir = (out_dir or config.root / "build").resolve()
     _refuse_content_dir(out_dir, config)
+    refuse_dist(out_dir, config.root, edition, content.problems)
+    if content.problems.errors:
+        raise BulletinError(content.problems)
     outputs = render_outputs(content, lang_list, format_list, out_dir, progress, timings, pdf_variant)
     if content.problems.fatal(strict):
         raise BulletinError(content.problems)

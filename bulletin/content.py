@@ -49,6 +49,7 @@ KEYS = {
     "weight": "whole number; lower weights come first inside a rubric",
     "draft": "true leaves the entry out of builds",
     "tags": "list of free-form tags",
+    "persons": "people in the incident: name, role, group, confidential (true: withheld in public editions)",
     "source_hash": "translations only: the hash of the source version this translation was made from",
 }
 REQUIRED = ("title", "rubric", "date")

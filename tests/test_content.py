@@ -24,7 +24,7 @@ CASES = [
      f"{M}item.ru.md:4: warning: date 2026-03-01 is outside the month of its folder (2026-02)"),
     ("unknown-key", entry(colour="red"),
      f"{M}item.ru.md:5: warning: unknown key 'colour' (known: title, rubric, date, author, outlet, source, "
-     "weight, draft, tags, source_hash)"),
+     "weight, draft, tags, persons, source_hash)"),
     ("malformed-yaml", "---\ntitle: Т\nrubric: speech\ndate: 2026-02-10\nauthor: [Анна, Борис\n---\n\nТекст.\n",
      f"{M}item.ru.md:5: error: malformed YAML: while parsing a flow sequence expected ',' or ']', but got "
      "'<stream end>'"),

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Callable
 
 from .collection import Bulletin, Family, assemble_bulletin, link_translations, report_empty
-from .confidential import PUBLIC, edition_folder, load_placeholders, make_redaction, mark_view, refuse_dist, report_leaks
+from .confidential import load_placeholders, make_redaction, report_leaks
 from .config import Config, load_config
 from .content import Entry, list_months, load_month
+from .edition import PUBLIC, edition_folder, mark_view, refuse_dist
 from .epoch import build_time
 from .locale import Messages, check_default_catalog, load_messages, report_missing
 from .markdown import Converter, PandocError

@@ -9,10 +9,14 @@ import click
 
 from . import __version__
 from .config import PDF_VARIANTS
+from .edition import EDITIONS, INTERNAL, PUBLIC
 from .problems import BulletinError, Problems, dump_problems, escape_text, format_summary
 
 DIST = click.option("--dist", "dist", type=click.Path(file_okay=False, path_type=Path),
                     help="Releases folder (default: <project>/dist).")
+EDITION = click.option("--edition", "edition", type=click.Choice(EDITIONS), default=PUBLIC,
+                       show_default=True, help="public withholds everything confidential; internal keeps it, marks "
+                                              "every page and goes to <out>/<MONTH>/internal/ only.")
 PROJECT = click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path), default=".",
                        show_default=True, help="Project folder (holds bulletin.yaml).")
 
@@ -47,7 +51,8 @@ def cli() -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Show each stage's timing.")
 @click.option("--pdf-variant", "pdf_variant", type=click.Choice(PDF_VARIANTS),
               help="PDF flavour (default: pdf_variant in bulletin.yaml, else pdf/ua-1); pdf/a-3u for archives.")
-def build(month, langs, formats, project, out, strict, quiet, verbose, pdf_variant):
+@EDITION
+def build(month, langs, formats, project, out, strict, quiet, verbose, pdf_variant, edition):
     """Build MONTH (YYYY-MM; default: the newest) into <out>/<MONTH>/bulletin-<MONTH>-<lang>.<ext>."""
     from .build import build_month
 
@@ -60,7 +65,7 @@ def build(month, langs, formats, project, out, strict, quiet, verbose, pdf_varia
 
     try:
         result = build_month(project, month, langs, formats, out, strict=strict, progress=progress,
-                             pdf_variant=pdf_variant)
+                             pdf_variant=pdf_variant, edition=edition)
     except ValueError as exc:
         raise click.UsageError(str(exc))
     except BulletinError as exc:
@@ -101,13 +106,14 @@ def check(month, project, strict, output):
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port on 127.0.0.1; 0 picks any free port.")
 @PROJECT
-def serve(month, lang, port, project):
+@EDITION
+def serve(month, lang, port, project, edition):
     """Preview MONTH's HTML on 127.0.0.1, rebuilt and reloaded on every change (Ctrl-C to stop)."""
     from .serve import PortInUse, serve as run_server
 
     _check_month_arg(month)
     try:
-        run_server(project, month, lang, port, log=click.echo)
+        run_server(project, month, lang, port, log=click.echo, edition=edition)
     except ValueError as exc:
         raise click.UsageError(str(exc))
     except PortInUse as exc:
@@ -154,12 +160,17 @@ def import_command(file, month, project, lang, dry_run):
 @PROJECT
 @DIST
 @click.option("--force", is_flag=True, help="Replace a published MONTH; the current release is kept in .previous/.")
-def publish(month, project, dist, force):
+@EDITION
+def publish(month, project, dist, force, edition):
     """Publish MONTH into <dist>/<MONTH>/ (every language and format, SHA256SUMS, manifest.json) and
-    update <dist>/index.html. Refused when check --strict fails or translation coverage is too low."""
+    update <dist>/index.html. Refused when check --strict fails or translation coverage is too low.
+    --edition internal checks as strictly but writes build/<MONTH>/internal/ only: never dist/."""
     from .publish import PublishError, publish_month
 
     _check_month_arg(month)
+    if edition == INTERNAL:
+        _publish_internal(project, month)
+        return
     interactive = sys.stderr.isatty()
 
     def progress(step: str) -> None:
@@ -237,6 +248,25 @@ def deliver(month, project, dist, dry_run, resend, partners):
     if dry_run:
         click.echo("dry run: nothing was sent")
     sys.exit(0 if result.ok else 1)
+
+
+def _publish_internal(project: Path, month: str) -> None:
+    """The internal edition is never published or delivered: every language and format, checked as strictly as
+    a release, into build/<MONTH>/internal/."""
+    from .build import build_month
+
+    try:
+        result = build_month(project, month, "all", None, None, strict=True, edition=INTERNAL)
+    except BulletinError as exc:
+        print_problems(exc.problems)
+        click.echo(f"bulletin: internal edition not built: {len(exc.problems.errors)} error(s), "
+                   f"{len(exc.problems.warnings)} warning(s); it needs check --strict to pass", err=True)
+        sys.exit(1)
+    for path in result.outputs:
+        click.echo(_relative(path))
+    folder = result.outputs[0].parent if result.outputs else project
+    click.echo(f"internal edition of {month}: {len(result.outputs)} files in {_relative(folder)}; not published "
+               "into dist/ and never delivered")
 
 
 def _check_month_arg(month: str | None) -> None:

@@ -12,22 +12,15 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .content import Entry
+from .edition import N_
 from .isolation import ATTR_AT
 from .problems import Problems
 from .typography import INLINE_TYPES
 
-PUBLIC, INTERNAL = "public", "internal"
-EDITIONS = (PUBLIC, INTERNAL)
 CLASS = "confidential"  # [text]{.confidential} and ::: confidential
 
 
-def N_(message: str) -> str:
-    """Marks an interface string for `bulletin catalogs` (looked up later, in each language)."""
-    return message
-
-
 PLACEHOLDER = N_("[withheld]")
-INTERNAL_MARK = N_("INTERNAL EDITION — NOT FOR DISTRIBUTION")
 LEAK = "confidential.leak"
 
 # A word: letters, with the invisible characters pasted text carries inside words (soft hyphens,
@@ -453,24 +446,3 @@ def report_leaks(redaction: Redaction, month, problems: Problems) -> None:
                 problems.warning(entry.path, 1, f"the file name '{entry.slug}' contains a confidential person's "
                                                 "name, and every output uses it as the entry's id: rename the file",
                                  code=LEAK)
-
-
-# ------------------------------------------------------------------------------------------- editions
-
-def edition_folder(folder: Path, edition: str) -> Path:
-    """The internal edition is built beside the public one, in ``internal/``: never mistaken for it."""
-    return folder / "internal" if edition == INTERNAL else folder
-
-
-def mark_view(view, edition: str) -> None:
-    """The internal edition's warning, in the bulletin's language, for every page and the HTML's top."""
-    if edition == INTERNAL:
-        view.extra["edition_mark"] = view.gettext(INTERNAL_MARK)
-
-
-def refuse_dist(out_dir: Path, root: Path, edition: str, problems: Problems) -> None:
-    """An internal edition may not be written into dist/, where releases are served and delivered from."""
-    dist = (root / "dist").resolve()
-    if edition == INTERNAL and (out_dir == dist or dist in out_dir.parents):
-        problems.error(out_dir, 0, "the internal edition is never written into dist/ (releases are served and "
-                                   "delivered from there): build it into build/ instead")

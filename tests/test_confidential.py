@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
 
 from bulletin.build import load_month_content
-from bulletin.confidential import INTERNAL, NameMatcher, Person
+from bulletin.confidential import NameMatcher, Person
+from bulletin.edition import INTERNAL
 from bulletin.render import make_view
 from bulletin.render.html import render_html
-from conftest import make_project
+from conftest import make_project, run
+from test_deliver import mailbox  # noqa: F401 - the fixture: a real SMTP server on 127.0.0.1
 
 SOURCE = """\
 ---
@@ -61,9 +64,8 @@ The appeal of Zirek Sekretbaev was rejected; Sekretbayev's lawyer said so. [ZZSE
 MARKERS = ("ZZSECRET",)
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    root = make_project(tmp_path / "site", {
+def make_site(root: Path) -> Path:
+    root = make_project(root, {
         "content/2026-02/appeal.ru.md": SOURCE,
         "content/2026-02/appeal.kk.md": KAZAKH,
         "content/2026-02/appeal.en.md": ENGLISH,
@@ -75,6 +77,21 @@ def site(tmp_path: Path) -> Path:
         path = root / f"content/2026-02/appeal.{lang}.md"
         path.write_text(path.read_text(encoding="utf-8").replace("source_hash: 0", f"source_hash: {source.content_hash}"),
                         encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return make_site(tmp_path / "site")
+
+
+@pytest.fixture(scope="module")
+def internal(tmp_path_factory) -> Path:
+    """The internal edition of every language, as `publish --edition internal` writes it."""
+    root = make_site(tmp_path_factory.mktemp("internal") / "site")
+    result = run("publish", "2026-02", "--edition", "internal", "--project", root)
+    assert result.exit_code == 0, result.output
+    assert "not published into dist/ and never delivered" in result.output
     return root
 
 
@@ -137,3 +154,148 @@ def test_name_matching(text, expected):
     matcher = NameMatcher([Person("Ерлан Касымов", True, Path("a.md"), 1),
                            Person("Айгерим Сарсенова", False, Path("a.md"), 1)])
     assert matcher.replace(text, "[x]") == expected
+
+
+# ------------------------------------------------------------------------- every artefact, both editions
+
+NEEDLES = ("zzsecret", "екретба", "ekretba", "зирек", "zirek")  # markers, and the person's name in any form/script
+PARTNERS = """\
+partners:
+  - {name: Alpha Centre, email: alpha@example.org, language: ru, formats: [pdf, docx, html]}
+  - {name: Beta Media, email: beta@example.org, language: kk, formats: [pdf, docx, html]}
+  - {name: Gamma Watch, email: gamma@example.org, language: en, formats: [pdf, docx, html]}
+"""
+DELIVERY = """\
+delivery:
+  smtp: {{host: 127.0.0.1, port: {port}, security: none}}
+  from: "Test Group <bulletin@example.org>"
+  max_attachment_bytes: 50000000
+  link_base: https://example.org/bulletin
+"""
+
+
+def texts_of(name: str, data: bytes) -> list[str]:
+    """Every text a file holds, decoded: its bytes, and inside a PDF each stream decompressed, the page text,
+    the document information, XMP and bookmarks; inside a DOCX every part."""
+    import io
+    import zipfile
+
+    found = [data.decode("utf-8", "ignore"), data.decode("utf-16-be", "ignore")]
+    if name.endswith(".pdf"):
+        import pikepdf
+        import pypdf
+
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            for obj in pdf.objects:
+                if isinstance(obj, pikepdf.Stream):
+                    try:
+                        raw = obj.read_bytes()
+                    except pikepdf.PdfError:
+                        continue  # an image filter pikepdf does not decode
+                    found += [raw.decode("utf-8", "ignore"), raw.decode("utf-16-be", "ignore")]
+            found += [str(value) for value in pdf.docinfo.values()]
+            found.append(str(pdf.open_metadata()))
+            with pdf.open_outline() as outline:
+                stack = list(outline.root)
+                while stack:
+                    item = stack.pop()
+                    found.append(item.title)
+                    stack.extend(item.children)
+        found += [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages]
+    elif name.endswith(".docx"):
+        with zipfile.ZipFile(io.BytesIO(data)) as docx:
+            found += [docx.read(part).decode("utf-8", "ignore") for part in docx.namelist()]
+    return found
+
+
+def traces(name: str, data: bytes) -> frozenset[str]:
+    """The needles found in a file: in any case, across soft hyphens and words hyphenated at a line's end."""
+    return _traces(Path(name).suffix, data)
+
+
+@functools.lru_cache(maxsize=None)  # an e-mail's attachment is the published file: read once
+def _traces(suffix: str, data: bytes) -> frozenset[str]:
+    found = set()
+    for text in texts_of(suffix, data):
+        text = text.replace("\u00ad", "").replace("-\n", "").casefold()
+        found.update(needle for needle in NEEDLES if needle in text)
+    return frozenset(found)
+
+
+def files_under(*folders: Path) -> dict[str, bytes]:
+    return {str(path): path.read_bytes() for folder in folders for path in folder.rglob("*") if path.is_file()}
+
+
+def test_a_public_build_publish_and_delivery_carry_no_trace_of_anything_confidential(site, mailbox):
+    assert run("build", "2026-02", "--lang", "all", "--project", site).exit_code == 0
+    published = run("publish", "2026-02", "--project", site)
+    assert published.exit_code == 0, published.output
+    config = (site / "bulletin.yaml").read_text(encoding="utf-8")
+    (site / "bulletin.yaml").write_text(config + DELIVERY.format(port=mailbox.port), encoding="utf-8")
+    (site / "partners.yaml").write_text(PARTNERS, encoding="utf-8")
+    delivered = run("deliver", "2026-02", "--project", site)
+    assert delivered.exit_code == 0, delivered.output
+    box = mailbox
+    outputs = files_under(site / "build", site / "dist")
+    assert {Path(p).suffix for p in outputs} >= {".pdf", ".docx", ".html", ".json"}
+    assert any(p.endswith("SHA256SUMS") for p in outputs) and any(p.endswith("deliveries.json") for p in outputs)
+    for index, (_, message) in enumerate(box.messages):
+        outputs[f"mail-{index}.eml"] = message.as_bytes()
+        for part in message.walk():
+            if not part.is_multipart():
+                outputs[part.get_filename() or f"mail-{index}.txt"] = part.get_payload(decode=True)
+    assert len(box.messages) == 3 and len(outputs) > 30
+    leaks = {name: found for name, data in outputs.items() if (found := traces(name, data))}
+    assert leaks == {}
+
+
+def test_the_leak_search_finds_every_needle_in_the_internal_edition(internal):
+    built = files_under(internal / "build" / "2026-02" / "internal")
+    assert len(built) == 9
+    for name, data in built.items():
+        script = "ekretba" if "-en." in name else "екретба"
+        assert {"zzsecret", script} <= traces(name, data), name
+
+
+MARKS = {"ru": "ВНУТРЕННЕЕ ИЗДАНИЕ — НЕ ДЛЯ РАСПРОСТРАНЕНИЯ", "kk": "ІШКІ БАСЫЛЫМ — ТАРАТУҒА АРНАЛМАҒАН",
+         "en": "INTERNAL EDITION — NOT FOR DISTRIBUTION"}
+
+
+def plain(text: str) -> str:
+    """The typesetter binds short words with no-break spaces; lines end where the layout put them."""
+    return text.replace("\u00a0", " ").replace("\n", " ")
+
+
+def test_the_internal_edition_is_marked_on_every_page_and_never_reaches_dist(internal):
+    import io
+    import re
+    import zipfile
+
+    import pypdf
+
+    folder = internal / "build" / "2026-02" / "internal"
+    assert not (internal / "dist").exists() and not list((internal / "build" / "2026-02").glob("*.pdf"))
+    for lang, mark in MARKS.items():
+        base = folder / f"bulletin-2026-02-{lang}"
+        pages = pypdf.PdfReader(base.with_suffix(".pdf")).pages
+        assert len(pages) >= 3 and all(mark in plain(page.extract_text()) for page in pages), lang
+        page = plain(base.with_suffix(".html").read_text(encoding="utf-8"))
+        body = page[page.index("<body>"):]
+        assert re.search(r'<body>\s*<a class="skip-link"[^>]*>[^<]*</a>\s*<p class="edition-mark" role="note">'
+                         + re.escape(mark) + "</p>", body), lang
+        with zipfile.ZipFile(io.BytesIO(base.with_suffix(".docx").read_bytes())) as docx:
+            headers = [n for n in docx.namelist() if re.fullmatch(r"word/(header|footer)\d+\.xml", n)]
+            assert headers and all(mark in plain(docx.read(n).decode()) for n in headers), lang
+            document = plain(docx.read("word/document.xml").decode())
+            assert document.index(mark) < document.index("<w:sdt>"), lang  # above the cover and contents
+
+
+def test_the_public_edition_has_no_mark(site):
+    assert "edition-mark" not in html_of(site).split("</style>")[1]
+
+
+def test_internal_edition_is_never_written_into_dist(site):
+    result = run("build", "2026-02", "--edition", "internal", "--out", site / "dist" / "x", "--project", site)
+    assert result.exit_code == 1
+    assert "dist/x: error: the internal edition is never written into dist/" in result.output
+    assert not (site / "dist").exists()

@@ -30,6 +30,8 @@ _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
 # Latin letters that look Cyrillic: mixed-script words in pasted news ("Кaсымов" with a Latin a).
 _LOOKALIKES = str.maketrans("aceopxykmthb", "асеорхукмтнв")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# Kazakh letters as their Russian neighbours: a Kazakh text spells the name Қасымов, a Russian one Касымов.
+_KAZAKH_LETTERS = str.maketrans("қғңөұүһіә", "кгноуухиа")
 _LATIN = re.compile(r"[a-z]")
 # Kazakh case, plural and possessive endings, every vowel-harmony variant (a name takes up to three:
 # Касымовтарға); a few extra matches only ever hide more, never less.
@@ -43,7 +45,7 @@ KAZAKH_ENDINGS = sorted({
     "лар", "лер", "дар", "дер", "тар", "тер",                      # plural
     "ы", "і", "сы", "сі", "ым", "ім", "ың", "ің",                   # possessive
 }, key=len, reverse=True)
-_KAZAKH_TAIL = re.compile("(?:" + "|".join(KAZAKH_ENDINGS) + "){1,3}")
+_KAZAKH_TAIL = re.compile("(?:" + "|".join(e.translate(_KAZAKH_LETTERS) for e in KAZAKH_ENDINGS) + "){1,3}")
 # Russian endings of names pymorphy may not know (its dictionary misses many Kazakh surnames).
 _RUSSIAN_ENDINGS = {
     "surname": ("", "а", "у", "ым", "е", "ой", "ою", "ы", "ых", "ыми"),  # -ов/-ев/-ин/-ын
@@ -65,9 +67,9 @@ MIN_STEM = 4  # shorter stems would make check flag ordinary words
 
 def fold(word: str) -> str:
     """A word as compared: composed, invisible characters removed, case and ё folded, Latin lookalikes in a
-    Cyrillic word made Cyrillic."""
+    Cyrillic word made Cyrillic, Kazakh letters made Russian."""
     word = _INVISIBLE.sub("", unicodedata.normalize("NFC", word)).casefold().replace("ё", "е")
-    return word.translate(_LOOKALIKES) if _CYRILLIC.search(word) else word
+    return word.translate(_LOOKALIKES).translate(_KAZAKH_LETTERS) if _CYRILLIC.search(word) else word
 
 
 def skeleton(latin: str) -> str:
@@ -429,7 +431,8 @@ def report_leaks(redaction: Redaction, month, problems: Problems) -> None:
             entry = item.entry
             body = converted.get(entry.key)
             texts = [entry.title, *entry.authors, entry.outlet or "", entry.source or "", *entry.tags,
-                     html.unescape(body.html) if body else ""]
+                     # ids in the body begin with the entry's anchor: its file name, reported below
+                     html.unescape(body.html).replace(entry.anchor, "") if body else ""]
             for text in texts:
                 for start, end in matcher.spans(text, matcher.resembles):
                     word = text[start:end]

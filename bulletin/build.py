@@ -36,6 +36,7 @@ class Month:
     messages: dict[str, Messages] = field(default_factory=dict)
     created: dict[str, dt.datetime] = field(default_factory=dict)  # per language, when its content changed
     edition: str = PUBLIC  # public: everything confidential withheld (bulletin/confidential.py); or internal
+    redaction: object = None  # what the public edition withholds (confidential.Redaction)
 
 
 @dataclass
@@ -98,7 +99,7 @@ def load_month_content(root: Path, month: str | None, langs: list[str] | None = 
     from .render.pdf import report_uncovered
     report_uncovered(entries, config, problems)
     result = Month(config, month, entries, families, problems, edition=edition)
-    redaction = (make_redaction(entries, load_placeholders(layouts_dirs(config), config.languages,
+    result.redaction = redaction = (make_redaction(entries, load_placeholders(layouts_dirs(config), config.languages,
                                                            config.default_language)) if edition == PUBLIC else None)
     check_default_catalog(layouts_dirs(config), config.default_language, problems)
     if timings is not None:
@@ -164,6 +165,8 @@ def render_outputs(month: Month, langs: list[str], formats: list[str], out_dir: 
             if timings is not None:
                 timings[fmt] = timings.get(fmt, 0.0) + time.perf_counter() - started
         report_missing(month.messages[lang], problems)
+    if month.redaction is not None:
+        month.redaction.scan_outputs(outputs, {e.anchor for e in month.entries}, problems)
     return outputs
 
 

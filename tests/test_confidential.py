@@ -32,7 +32,7 @@ persons:
 Свидетель [**ZZSECRETSPAN** живёт на ул. Абая, 15](https://example.org/ZZSECRETURL){.confidential} , дал показания.
 
 ::: confidential
-Адрес семьи: ZZSECRETBLOCK, кв. 7.[^1]
+Адрес семьи: ZZSECRETBLOCK, кв. 7.[^1] <!-- ZZSECRETCOMMENT -->
 
 [^1]: Сноска ZZSECRETNOTE.
 :::
@@ -40,7 +40,7 @@ persons:
 ## Допрос [ZZSECRETHEAD]{.confidential}
 
 Секретбаев находится под стражей. «Секретбаеву нужны лекарства», — говорит Айгерим Сарсенова.
-См. [выше](#допрос-zzsecrethead).
+См. [выше](#допрос-zzsecrethead) и [статью](https://example.org/a "О деле Секретбаева").
 """
 
 KAZAKH = """\
@@ -154,6 +154,11 @@ def test_name_matching(text, expected):
     matcher = NameMatcher([Person("Ерлан Касымов", True, Path("a.md"), 1),
                            Person("Айгерим Сарсенова", False, Path("a.md"), 1)])
     assert matcher.replace(text, "[x]") == expected
+
+
+def test_a_latin_spelling_listed_as_a_person_is_matched_in_any_romanisation():
+    matcher = NameMatcher([Person("Dzhamal Ospanov", True, Path("a.en.md"), 1)])
+    assert matcher.replace("Jamal Ospanov’s case; Dzhamal; OSPANOV", "[x]") == "[x]’s case; [x]; [x]"
 
 
 # ------------------------------------------------------------------------- every artefact, both editions

@@ -352,3 +352,14 @@ def test_a_name_outside_the_entries_is_caught_in_the_rendered_outputs(site):
                "is in this public output outside the entries' text (a rubric title, bulletin.yaml or a layout?): " \
                "it is not replaced there" in result.output
     assert run("build", "2026-02", "--format", "html", "--strict", "--project", site).exit_code == 1
+
+
+def test_serve_previews_either_edition(site):
+    from bulletin.serve import Preview
+
+    public, internal = Preview(site), Preview(site, edition=INTERNAL)
+    assert not public.rebuild().errors and not internal.rebuild().errors
+    assert "ZZSECRETSPAN" not in public.page and "[скрыто]" in public.page and "edition-mark" not in \
+        public.page.split("</style>")[1]
+    assert "ZZSECRETSPAN" in internal.page
+    assert '<p class="edition-mark" role="note">ВНУТРЕННЕЕ ИЗДАНИЕ\u00a0— НЕ\u00a0ДЛЯ РАСПРОСТРАНЕНИЯ</p>' in internal.page

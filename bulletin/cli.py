@@ -169,6 +169,9 @@ def publish(month, project, dist, force, edition):
 
     _check_month_arg(month)
     if edition == INTERNAL:
+        if dist or force:
+            raise click.UsageError("--dist and --force are for public releases; --edition internal writes "
+                                   "build/<MONTH>/internal/ only")
         _publish_internal(project, month)
         return
     interactive = sys.stderr.isatty()

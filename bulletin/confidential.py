@@ -168,12 +168,19 @@ class NameMatcher:
                     self.stems.add(stem(word))
         self.latin.discard("")
         self.latin_stems = {latin_skeleton(s) for s in self.stems}
+        self._seen: dict[str, bool] = {}  # a month repeats its words: each is decided once
         self.key = "\0".join(sorted(self.secret | self.latin)) + "\1" + repr(self.public)
 
     def __bool__(self) -> bool:
         return bool(self.secret or self.latin)
 
     def is_secret(self, word: str) -> bool:
+        known = self._seen.get(word)
+        if known is None:
+            known = self._seen[word] = self._is_secret(word)
+        return known
+
+    def _is_secret(self, word: str) -> bool:
         word = fold(word)
         if _LATIN.search(word) and not _CYRILLIC.search(word):
             return skeleton(word) in self.latin
@@ -226,6 +233,8 @@ class NameMatcher:
         return [(a, b) for a, b in found]
 
     def replace(self, text: str, placeholder: str) -> str:
+        if not self:
+            return text
         for start, end in reversed(self.spans(text)):
             text = text[:start] + placeholder + text[end:]
         return text
@@ -332,8 +341,19 @@ class Redaction:
         """An entry body's AST with confidential spans and blocks replaced, names replaced in every text it
         holds (words, code, raw HTML, link titles), links whose address names a person unlinked, and ids
         made from withheld words renamed (headings get ids from their text)."""
+        marked, ids = [], []
+        for node in _all_nodes(blocks):  # one pass: what is marked, and every id (renamed before any link)
+            at = ATTR_AT.get(node.get("t"))
+            if at is not None:
+                ident, classes = node["c"][at][:2]
+                if CLASS in classes:
+                    marked.append(node)
+                if ident:
+                    ids.append(ident)
+        if not marked and not self.matcher:
+            return blocks  # nothing to withhold: the month names no confidential person
         placeholder = self.placeholder(lang)
-        hidden = {fold(w) for node in _confidential_nodes(blocks) for w in WORD.findall(_text_of(node))}
+        hidden = {fold(w) for node in marked for w in WORD.findall(_text_of(node))}
         renamed: dict[str, str] = {}
 
         def leaks(ident: str) -> bool:
@@ -395,10 +415,8 @@ class Redaction:
                 return {"t": t, "c": self.matcher.replace(c, placeholder)}
             return {"t": t, "c": walk(c)} if "c" in node else node
 
-        for node in _all_nodes(blocks):  # ids first, so a link before its target is renamed too
-            at = {"Header": 1, "Div": 0, "Span": 0}.get(node.get("t"))
-            if at is not None:
-                new_id(node["c"][at][0])
+        for ident in ids:  # a link before its target is renamed too
+            new_id(ident)
         return walk(blocks)
 
 
@@ -418,10 +436,6 @@ def _all_nodes(tree):
             stack.append(node.get("c"))
         elif isinstance(node, list):
             stack.extend(node)
-
-
-def _confidential_nodes(blocks: list) -> list[dict]:
-    return [n for n in _all_nodes(blocks) if is_confidential(n)]
 
 
 def make_redaction(entries: list[Entry], placeholders: dict[str, str]) -> Redaction:

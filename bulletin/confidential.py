@@ -211,11 +211,20 @@ class NameMatcher:
         return False
 
     def spans(self, text: str, test=None) -> list[tuple[int, int]]:
-        """(start, end) of each run of name words in ``text`` (with initials beside them: ``Е. Касымов``)."""
+        """(start, end) of each run of name words in ``text`` (with initials beside them: ``Е. Касымов``).
+
+        In running text a name is capitalised: ``Азамат`` is a name, ``азаматтар`` (citizens) is not, and
+        hiding common words would garble the text and hint at the name. A word of one or two letters
+        (``Ли``) counts only beside another word of the name.
+        """
         test = test or self.is_secret
         tokens = list(WORD.finditer(text))
         words = [t.group(0) for t in tokens]
-        hits = [test(w) and not self.of_public_person(words, i) for i, w in enumerate(words)]
+        hits = [w[:1].isupper() and test(w) and not self.of_public_person(words, i) for i, w in enumerate(words)]
+        beside = [any(0 <= j < len(hits) and hits[j] and not text[min(tokens[i].end(), tokens[j].end()):
+                                                                   max(tokens[i].start(), tokens[j].start())].strip()
+                      for j in (i - 1, i + 1)) for i in range(len(hits))]
+        hits = [hit and (len(fold(w)) > 2 or near) for hit, w, near in zip(hits, words, beside)]
         for i, token in enumerate(tokens):  # an initial next to a name is part of it
             if len(token.group(0)) == 1 and text[token.end():token.end() + 1] == "." and \
                     ((i + 1 < len(tokens) and hits[i + 1]) or (i > 0 and hits[i - 1])):

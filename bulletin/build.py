@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Callable
 
 from .collection import Bulletin, Family, assemble_bulletin, link_translations, report_empty
-from .confidential import load_placeholders, make_redaction, report_leaks
+from .confidential import load_placeholders, make_redaction
 from .config import Config, load_config
 from .content import Entry, list_months, load_month
 from .edition import PUBLIC, edition_folder, mark_view, refuse_dist
 from .epoch import build_time
+from .leaks import report_leaks, scan_outputs
 from .locale import Messages, check_default_catalog, load_messages, report_missing
 from .markdown import Converter, PandocError
 from .problems import BulletinError, Problems
@@ -166,7 +167,7 @@ def render_outputs(month: Month, langs: list[str], formats: list[str], out_dir: 
                 timings[fmt] = timings.get(fmt, 0.0) + time.perf_counter() - started
         report_missing(month.messages[lang], problems)
     if month.redaction is not None:
-        month.redaction.scan_outputs(outputs, {e.anchor for e in month.entries}, problems)
+        scan_outputs(month.redaction, outputs, {e.anchor for e in month.entries}, problems)
     return outputs
 
 

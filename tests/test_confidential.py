@@ -85,16 +85,6 @@ def site(tmp_path: Path) -> Path:
     return make_site(tmp_path / "site")
 
 
-@pytest.fixture(scope="module")
-def internal(tmp_path_factory) -> Path:
-    """The internal edition of every language, as `publish --edition internal` writes it."""
-    root = make_site(tmp_path_factory.mktemp("internal") / "site")
-    result = run("publish", "2026-02", "--edition", "internal", "--project", root)
-    assert result.exit_code == 0, result.output
-    assert "not published into dist/ and never delivered" in result.output
-    return root
-
-
 def html_of(root: Path, lang: str = "ru", edition: str = "public") -> str:
     month = load_month_content(root, "2026-02", [lang], edition=edition)
     assert not month.problems.errors, month.problems.sorted()
@@ -252,117 +242,6 @@ def test_a_public_build_publish_and_delivery_carry_no_trace_of_anything_confiden
     assert len(box.messages) == 3 and len(outputs) > 30
     leaks = {name: found for name, data in outputs.items() if (found := traces(name, data))}
     assert leaks == {}
-
-
-def test_the_leak_search_finds_every_needle_in_the_internal_edition(internal):
-    built = files_under(internal / "build" / "2026-02" / "internal")
-    assert len(built) == 9
-    for name, data in built.items():
-        script = "ekretba" if "-en." in name else "екретба"
-        assert {"zzsecret", script} <= traces(name, data), name
-
-
-MARKS = {"ru": "ВНУТРЕННЕЕ ИЗДАНИЕ — НЕ ДЛЯ РАСПРОСТРАНЕНИЯ", "kk": "ІШКІ БАСЫЛЫМ — ТАРАТУҒА АРНАЛМАҒАН",
-         "en": "INTERNAL EDITION — NOT FOR DISTRIBUTION"}
-
-
-def plain(text: str) -> str:
-    """The typesetter binds short words with no-break spaces; lines end where the layout put them."""
-    return text.replace("\u00a0", " ").replace("\n", " ")
-
-
-def test_the_internal_edition_is_marked_on_every_page_and_never_reaches_dist(internal):
-    import io
-    import re
-    import zipfile
-
-    import pypdf
-
-    folder = internal / "build" / "2026-02" / "internal"
-    assert not (internal / "dist").exists() and not list((internal / "build" / "2026-02").glob("*.pdf"))
-    for lang, mark in MARKS.items():
-        base = folder / f"bulletin-2026-02-{lang}"
-        pages = pypdf.PdfReader(base.with_suffix(".pdf")).pages
-        assert len(pages) >= 3 and all(mark in plain(page.extract_text()) for page in pages), lang
-        page = plain(base.with_suffix(".html").read_text(encoding="utf-8"))
-        body = page[page.index("<body>"):]
-        assert re.search(r'<body>\s*<a class="skip-link"[^>]*>[^<]*</a>\s*<p class="edition-mark" role="note">'
-                         + re.escape(mark) + "</p>", body), lang
-        with zipfile.ZipFile(io.BytesIO(base.with_suffix(".docx").read_bytes())) as docx:
-            headers = [n for n in docx.namelist() if re.fullmatch(r"word/(header|footer)\d+\.xml", n)]
-            assert headers and all(mark in plain(docx.read(n).decode()) for n in headers), lang
-            document = plain(docx.read("word/document.xml").decode())
-            assert document.index(mark) < document.index("<w:sdt>"), lang  # above the cover and contents
-
-
-def test_the_public_edition_has_no_mark(site):
-    assert "edition-mark" not in html_of(site).split("</style>")[1]
-
-
-def test_internal_edition_is_never_written_into_dist(site):
-    result = run("build", "2026-02", "--edition", "internal", "--out", site / "dist" / "x", "--project", site)
-    assert result.exit_code == 1
-    assert "dist/x: error: the internal edition is never written into dist/" in result.output
-    assert not (site / "dist").exists()
-
-
-def test_check_warns_where_a_confidential_name_is_still_printed(site):
-    assert "looks like the name" not in run("check", "2026-02", "--project", site).output
-    (site / "content/2026-02/sekretbaev-case.ru.md").write_text(
-        "---\ntitle: Секретбаевщина\nrubric: speech\ndate: 2026-02-11\n---\n\n"
-        "Первый абзац.\n\nСемья Секретбаевых и «Секретбаевское дело» обсуждались.\n", encoding="utf-8")
-    (site / "content/2026-02/other.en.md").write_text(
-        "---\ntitle: Another case\nsource_hash: 0123456789ab\n---\n\nThe Sekretbayevs’ neighbours.\n", encoding="utf-8")
-    result = run("check", "2026-02", "--project", site)
-    lines = result.output.splitlines()
-    where = "content/2026-02/sekretbaev-case.ru.md"
-    assert f"{where}:1: warning: the file name 'sekretbaev-case' contains a confidential person's name, and " \
-           "every output uses it as the entry's id: rename the file" in lines
-    assert f"{where}:2: warning: 'Секретбаевщина' looks like the name of a confidential person and is printed in " \
-           "the public edition: write it as [Секретбаевщина]{.confidential}, or rephrase" in lines
-    assert "Семья [скрыто]" in html_of(site)  # a form the matcher knows is replaced, not warned about
-    assert any(line.startswith(f"{where}:9: warning: 'Секретбаевское' looks like") for line in lines)
-    assert any(line.startswith("content/2026-02/other.en.md:6: warning: 'Sekretbayevs' looks like") for line in lines)
-    assert result.exit_code == 0
-    assert run("check", "2026-02", "--strict", "--project", site).exit_code == 1
-    assert '"code": "confidential.leak"' in run("check", "2026-02", "--format", "json", "--project", site).output
-
-
-def test_raw_html_marked_confidential_is_withheld_or_refused(site):
-    (site / "content/2026-02/raw.ru.md").write_text(
-        "---\ntitle: Сырой HTML\nrubric: speech\ndate: 2026-02-12\n---\n\nТекст [открыто]{.x}.\n\n"
-        'Свидетель <span class="confidential">ZZSECRETRAW1</span>.\n\n<div class="confidential">\nZZSECRETRAW2\n</div>\n\n'
-        'И <b class="note confidential">ZZSECRETRAW3</b>.\n', encoding="utf-8")
-    month = load_month_content(site, "2026-02", ["ru"])
-    errors = [str(p) for p in month.problems.errors]
-    assert errors == ["content/2026-02/raw.ru.md:15: error: an element of raw HTML is marked confidential but only "
-                      "<span> and <div> are withheld: use [text]{.confidential} or ::: confidential"]
-    html = month.converted["ru"][("raw", "ru")].html
-    assert "ZZSECRETRAW1" not in html and "ZZSECRETRAW2" not in html
-
-
-def test_a_name_outside_the_entries_is_caught_in_the_rendered_outputs(site):
-    rubrics = (site / "content/rubrics.yaml").read_text(encoding="utf-8")
-    (site / "content/rubrics.yaml").write_text(rubrics.replace("Политзаключенные", "Дело Секретбаева"),
-                                               encoding="utf-8")
-    result = run("build", "2026-02", "--format", "html,docx", "--project", site)
-    assert result.exit_code == 0
-    for suffix in ("html", "docx"):
-        assert f"build/2026-02/bulletin-2026-02-ru.{suffix}: warning: a confidential person's name (Секретбаева) " \
-               "is in this public output outside the entries' text (a rubric title, bulletin.yaml or a layout?): " \
-               "it is not replaced there" in result.output
-    assert run("build", "2026-02", "--format", "html", "--strict", "--project", site).exit_code == 1
-
-
-def test_serve_previews_either_edition(site):
-    from bulletin.serve import Preview
-
-    public, internal = Preview(site), Preview(site, edition=INTERNAL)
-    assert not public.rebuild().errors and not internal.rebuild().errors
-    assert "ZZSECRETSPAN" not in public.page and "[скрыто]" in public.page and "edition-mark" not in \
-        public.page.split("</style>")[1]
-    assert "ZZSECRETSPAN" in internal.page
-    assert '<p class="edition-mark" role="note">ВНУТРЕННЕЕ ИЗДАНИЕ\u00a0— НЕ\u00a0ДЛЯ РАСПРОСТРАНЕНИЯ</p>' in internal.page
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -9,9 +9,12 @@ from pathlib import Path
 from typing import Callable
 
 from .collection import Bulletin, Family, assemble_bulletin, link_translations, report_empty
+from .confidential import load_placeholders, make_redaction
 from .config import Config
 from .content import Entry, list_months, load_month
+from .edition import PUBLIC, edition_folder, mark_view, refuse_dist
 from .epoch import build_time
+from .leaks import report_leaks, scan_outputs
 from .locale import Messages, check_default_catalog, load_messages, report_missing
 from .markdown import Converter, PandocError
 from .problems import BulletinError, Problems
@@ -36,6 +39,8 @@ class Month:
     converted: dict[str, dict] = field(default_factory=dict)
     messages: dict[str, Messages] = field(default_factory=dict)
     created: dict[str, dt.datetime] = field(default_factory=dict)  # per language, when its content changed
+    edition: str = PUBLIC  # public: everything confidential withheld (bulletin/confidential.py); or internal
+    redaction: object = None  # what the public edition withholds (confidential.Redaction)
 
 
 @dataclass
@@ -56,8 +61,10 @@ def resolve_month(config: Config, month: str | None, problems: Problems) -> str 
 
 
 def load_month_content(project: Project | Path, month: str | None, langs: list[str] | None = None,
-                       converter: Converter | None = None, timings: dict | None = None) -> Month:
-    """Everything up to rendering: config, entries, translations, bodies converted per language."""
+                       converter: Converter | None = None, timings: dict | None = None,
+                       edition: str = PUBLIC) -> Month:
+    """Everything up to rendering: config, entries, translations, bodies converted per language; in the
+    public edition every entry is redacted here, before any renderer sees it."""
     started = time.perf_counter()
     project = Project.of(project)
     problems, config = project.problems, project.config
@@ -72,7 +79,9 @@ def load_month_content(project: Project | Path, month: str | None, langs: list[s
                          code="month.no-entries")
     families = link_translations(entries, config, problems)
     report_uncovered(entries, config, problems)
-    result = Month(config, month, entries, families, problems)
+    result = Month(config, month, entries, families, problems, edition=edition)
+    result.redaction = redaction = (make_redaction(entries, load_placeholders(project.layouts, config.languages,
+                                                           config.default_language)) if edition == PUBLIC else None)
     check_default_catalog(project.layouts, config.default_language, problems)
     if timings is not None:
         timings["load+validate"] = time.perf_counter() - started
@@ -80,12 +89,14 @@ def load_month_content(project: Project | Path, month: str | None, langs: list[s
     converter = converter or Converter(config.root, config.timeouts["pandoc"], config.limits)
     for lang in (config.languages if langs is None else langs):
         bulletin = assemble_bulletin(config, month, lang, families, problems)
+        if redaction is not None:
+            redaction.bulletin(bulletin)
         result.bulletins[lang] = bulletin
         result.created[lang] = build_time(config, month, lang)
         items = bulletin.items
         lang_of = {item.entry.key: item.entry.lang for item in items}
         try:
-            result.converted[lang] = converter.convert([item.entry for item in items], lang_of, problems)
+            result.converted[lang] = converter.convert([item.entry for item in items], lang_of, problems, redaction)
         except PandocError as exc:
             problems.error(config.content_dir / month, 0, str(exc), code="pandoc.failed")
             result.converted[lang] = {}
@@ -98,6 +109,8 @@ def load_month_content(project: Project | Path, month: str | None, langs: list[s
         result.messages[lang] = messages
     if timings is not None:
         timings["pandoc"] = time.perf_counter() - started
+    if redaction is not None:
+        report_leaks(redaction, result, problems)
     return result
 
 
@@ -112,13 +125,15 @@ def render_outputs(month: Month, langs: list[str], formats: list[str], out_dir: 
     outputs: dict[Path, bytes] = {}
     for lang in langs:
         view = make_view(month.bulletins[lang], month.converted[lang], month.messages[lang], month.created[lang])
+        mark_view(view, month.edition)
+        folder = edition_folder(out_dir / month.month, month.edition)
         for fmt in formats:
             if progress:
                 progress(f"{lang} {fmt}")
             started = time.perf_counter()
             renderer = chosen[fmt]
             try:
-                outputs[out_dir / month.month / renderer.output_name(month.month, lang)] = renderer.render(view, options)
+                outputs[folder / renderer.output_name(month.month, lang)] = renderer.render(view, options)
             except RenderError as exc:  # located at the entry being laid out, when the renderer knew it
                 where = (config.root / exc.entry, 1) if exc.entry else (config.content_dir / month.month, 0)
                 problems.error(*where, f"{lang} {fmt}: {exc}" + (" (while laying out this entry)" if exc.entry else ""),
@@ -128,13 +143,15 @@ def render_outputs(month: Month, langs: list[str], formats: list[str], out_dir: 
             if timings is not None:
                 timings[fmt] = timings.get(fmt, 0.0) + time.perf_counter() - started
         report_missing(month.messages[lang], problems)
+    if month.redaction is not None:
+        scan_outputs(month.redaction, outputs, {e.anchor for e in month.entries}, problems)
     return outputs
 
 
 def build_month(project: Project | Path, month: str | None = None, langs: list[str] | None = None,
                 formats: list[str] | None = None, out_dir: Path | None = None, strict: bool = False,
                 progress: Progress | None = None, converter: Converter | None = None,
-                pdf_variant: str | None = None, renderers=None) -> BuildResult:
+                pdf_variant: str | None = None, renderers=None, edition: str = PUBLIC) -> BuildResult:
     """Check, render all outputs, then write them atomically; on any error nothing is written.
 
     ``renderers``: the registry's unless a caller (a test) brings its own."""
@@ -142,7 +159,7 @@ def build_month(project: Project | Path, month: str | None = None, langs: list[s
     project = Project.of(project).require()
     config = project.config
     lang_list, format_list = langs or [config.default_language], formats or list(month_renderers(renderers))
-    content = load_month_content(project, month, lang_list, converter, timings)
+    content = load_month_content(project, month, lang_list, converter, timings, edition)
     for lang in lang_list:  # publish has its own rule for this: translation coverage thresholds
         if lang in content.bulletins:
             report_empty(content.bulletins[lang], content.problems)
@@ -150,6 +167,9 @@ def build_month(project: Project | Path, month: str | None = None, langs: list[s
         raise BulletinError(content.problems)
     out_dir = (out_dir or config.root / "build").resolve()
     _refuse_content_dir(out_dir, config)
+    refuse_dist(out_dir, config.root, edition, content.problems)
+    if content.problems.errors:
+        raise BulletinError(content.problems)
     outputs = render_outputs(content, lang_list, format_list, out_dir, progress, timings, pdf_variant, renderers)
     if content.problems.fatal(strict):
         raise BulletinError(content.problems)

@@ -10,6 +10,7 @@ import click
 
 from . import __version__
 from .config import PDF_VARIANTS
+from .edition import EDITIONS, INTERNAL, PUBLIC
 from .console import (Command, Seams, check_month, emit, month_arg, print_problems, progress_printer,
                       say, seams)
 from .errors import EXIT_REFUSED, BulletinError, UsageError
@@ -20,6 +21,9 @@ from .schema import FILES as SCHEMA_FILES
 
 DIST = click.option("--dist", "dist", type=click.Path(file_okay=False, path_type=Path),
                     help="Releases folder (default: <project>/dist).")
+EDITION = click.option("--edition", "edition", type=click.Choice(EDITIONS), default=PUBLIC,
+                       show_default=True, help="public withholds everything confidential; internal keeps it, marks "
+                                              "every page and goes to <out>/<MONTH>/internal/ only.")
 PROJECT = click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path), default=".",
                        show_default=True, help="Project folder (holds bulletin.yaml).")
 
@@ -45,13 +49,14 @@ cli.command_class = Command  # every command's errors end the same way
 @click.option("-v", "--verbose", is_flag=True, help="Show each stage's timing.")
 @click.option("--pdf-variant", "pdf_variant", type=click.Choice(PDF_VARIANTS),
               help="PDF flavour (default: pdf_variant in bulletin.yaml, else pdf/ua-1); pdf/a-3u for archives.")
-def build(month, langs, formats, project, out, strict, quiet, verbose, pdf_variant):
+@EDITION
+def build(month, langs, formats, project, out, strict, quiet, verbose, pdf_variant, edition):
     """Build MONTH (YYYY-MM; default: the newest) into <out>/<MONTH>/bulletin-<MONTH>-<lang>.<ext>."""
     from .build import build_month
 
     opened = Project.open(project).require()
     result = build_month(opened, month, opened.languages(langs), opened.formats(formats), out, strict=strict,
-                         progress=progress_printer("building", quiet), pdf_variant=pdf_variant)
+                         progress=progress_printer("building", quiet), pdf_variant=pdf_variant, edition=edition)
     if not quiet:
         print_problems(result.problems)
     for path in result.outputs:
@@ -86,11 +91,12 @@ def check(month, project, strict, output):
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port on 127.0.0.1; 0 picks any free port.")
 @PROJECT
-def serve(month, lang, port, project):
+@EDITION
+def serve(month, lang, port, project, edition):
     """Preview MONTH's HTML on 127.0.0.1, rebuilt and reloaded on every change (Ctrl-C to stop)."""
     from .serve import serve as run_server
 
-    run_server(project, month, lang, port, log=say)
+    run_server(project, month, lang, port, log=say, edition=edition)
     say("Stopped.")
 
 
@@ -117,12 +123,22 @@ def import_command(file, month, project, lang, dry_run):
 @PROJECT
 @DIST
 @click.option("--force", is_flag=True, help="Replace a published MONTH; the current release is kept in .previous/.")
-def publish(month, project, dist, force):
+@EDITION
+def publish(month, project, dist, force, edition):
     """Publish MONTH into <dist>/<MONTH>/ (every language and format, SHA256SUMS, manifest.json) and
-    update <dist>/index.html. Refused when check --strict fails or translation coverage is too low."""
+    update <dist>/index.html. Refused when check --strict fails or translation coverage is too low.
+    --edition internal checks as strictly but writes build/<MONTH>/internal/ only: never dist/."""
     from .publish import publish_month
-    from .report import publish_lines
+    from .report import internal_lines, publish_lines
 
+    if edition == INTERNAL:
+        from .edition import publish_internal
+
+        if dist or force:
+            raise UsageError("--dist and --force are for public releases; --edition internal writes "
+                             "build/<MONTH>/internal/ only")
+        emit(internal_lines(publish_internal(Project.open(project).require(), month), month))
+        return
     result = publish_month(Project.open(project), month, dist, force, progress_printer("rendered"), seams().render)
     emit(publish_lines(result, month))
 

@@ -10,7 +10,8 @@ from .problems import Problems
 # Classes an entry may give its text: presentational ones only, so that no entry can take a layout role
 # (rubric-title feeds the PDF running header, skip-link and colophon are hidden in one format and not in
 # another). A feature that gives entries a class of its own (e.g. confidential passages) adds it here.
-ENTRY_CLASSES = {"mark", "smallcaps", "underline", "line-block", "align-left", "align-right", "align-center"}
+ENTRY_CLASSES = {"mark", "smallcaps", "underline", "line-block", "align-left", "align-right", "align-center",
+                 "confidential"}  # kept (and shown) in the internal edition only: see confidential.py
 # Classes bulletin itself puts into entry bodies (per-entry footnotes); harmless if an entry uses them.
 BODY_CLASSES = {"entry-notes", "uri", "email"}  # ours, and pandoc's on autolinks (styled as addresses)
 # Key-value attributes: pandoc turns custom-style into a DOCX style (a body could pose as the rubric

@@ -507,11 +507,13 @@ class Converter:
         self.root, self.timeout, self.limits = root, timeout, limits or DEFAULT_LIMITS
         self.cache: dict[str, tuple[list, str, list, Problems]] = {}
 
-    def convert(self, entries: list[Entry], lang_of: dict, problems: Problems) -> dict[tuple, Converted]:
+    def convert(self, entries: list[Entry], lang_of: dict, problems: Problems,
+                redaction=None) -> dict[tuple, Converted]:
         """``lang_of`` maps entry.key to the language whose typography applies; ``entries`` are the ones
-        printed together (links between them become internal links)."""
+        printed together (links between them become internal links); ``redaction``: what a public edition
+        withholds (confidential.Redaction), applied to each AST before anything else reads it."""
         anchors = frozenset(e.anchor for e in entries)
-        printed = " ".join(sorted(anchors))
+        printed = " ".join(sorted(anchors)) + (redaction.key if redaction is not None else "")
         report_labels(entries, problems)
         todo = [e for e in entries if _body_key(e, lang_of[e.key], printed) not in self.cache]
         if todo:
@@ -526,6 +528,8 @@ class Converter:
             todo, parsed = [e for e, _ in kept], [b for _, b in kept]
             prepared = []
             for entry, blocks in zip(todo, parsed):
+                if redaction is not None:
+                    blocks = redaction.blocks(blocks, lang_of[entry.key])
                 local = Problems(problems.root)
                 blocks, assets, raw = prepare_blocks(blocks, entry, lang_of[entry.key], local, self.root, anchors,
                                                      self.limits)

@@ -60,6 +60,15 @@ def import_lines(result, dry_run: bool) -> Lines:
            f"content/{result.month}" + (" (dry run: nothing was written)" if dry_run else "")), OUT
 
 
+def internal_lines(result, month: str) -> Lines:
+    yield from problem_lines(result.problems)
+    for path in result.outputs:
+        yield relative(path), OUT
+    folder = result.outputs[0].parent if result.outputs else None
+    yield (f"internal edition of {month}: {len(result.outputs)} files in {relative(folder) if folder else '-'}; "
+           "not published into dist/ and never delivered"), OUT
+
+
 def publish_lines(result, month: str) -> Lines:
     yield from problem_lines(result.problems)
     if result.unchanged:

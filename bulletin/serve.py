@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from .build import load_month_content
 from .locale import Messages, load_messages, report_missing
+from .edition import PUBLIC, mark_view
 from .markdown import Converter
 from .problems import Problems
 from .errors import UsageError
@@ -92,8 +93,9 @@ def guess_language(root: Path) -> str:
 class Preview:
     """The current state of the preview: one Converter for its lifetime, the page, the last good view."""
 
-    def __init__(self, root: Path, month: str | None = None, lang: str | None = None, log: Log | None = None):
-        self.root = Path(root).resolve()
+    def __init__(self, root: Path, month: str | None = None, lang: str | None = None, log: Log | None = None,
+                 edition: str = PUBLIC):
+        self.root, self.edition = Path(root).resolve(), edition
         self.month, self.lang, self.log = month, lang, log or (lambda message: None)
         self.converter: Converter | None = None
         self.problems, self.view, self.page = Problems(self.root), None, ""
@@ -118,7 +120,7 @@ class Preview:
         if self.converter is None:
             self.converter = Converter(config.root, config.timeouts["pandoc"], config.limits)
         self.converter.timeout, self.converter.limits = config.timeouts["pandoc"], config.limits
-        month = load_month_content(project, self.month, [lang], self.converter)
+        month = load_month_content(project, self.month, [lang], self.converter, edition=self.edition)
         if self.month is None and month.month:
             self.month = month.month  # the newest month at start stays the previewed one
         problems = month.problems
@@ -128,6 +130,7 @@ class Preview:
 
         messages = month.messages[lang]
         view = make_view(month.bulletins[lang], month.converted[lang], messages, month.created[lang])
+        mark_view(view, self.edition)
         mark = f"<!-- toolbar {secrets.token_hex(8)} -->"  # unguessable: no entry can contain it
         page = render_html(view, reload_script=mark + script)
         plural = ("%(num)d warning", "%(num)d warnings")
@@ -349,10 +352,10 @@ def watch_loop(preview: Preview, stop: threading.Event, ready: threading.Event) 
 
 
 def serve(root: Path, month: str | None = None, lang: str | None = None, port: int = 8000,
-          log: Log | None = None, stop: threading.Event | None = None) -> None:
+          log: Log | None = None, stop: threading.Event | None = None, edition: str = PUBLIC) -> None:
     """Build, serve and watch until Ctrl-C or ``stop``; raises PortInUse, or UsageError for a bad --lang."""
     log = log or (lambda message: None)
-    preview = Preview(root, month, lang, log)
+    preview = Preview(root, month, lang, log, edition)
     if not preview.root.is_dir():
         raise UsageError(f"{root} is not a folder")
     project = Project.open(preview.root)

@@ -9,6 +9,7 @@ import json
 import re
 import zipfile
 
+from ..edition import mark_docx
 from ..locale import LANGUAGE_TAGS
 from ..fonts import fonts_dir
 from ..layouts import find_layout
@@ -122,6 +123,7 @@ def render_docx(view: View, timeout: int, problems=None) -> bytes:
     data = run_pandoc(["-f", "json", "-t", "docx", "--toc", "--toc-depth=2",
                        f"--reference-doc={reference}", "-o", "-"], json.dumps(document).encode("utf-8"), timeout)
     parts, folder = finish_docx(data, view), fonts_dir(view.config)
+    mark_docx(parts, view.extra.get("edition_mark"))
     for face, reason in embed_fonts(parts, mark_runs(parts, LANGUAGE_TAGS[view.lang], folder), folder):
         if problems is not None:
             problems.warning(face.path, 0, f"{face.family} is not embedded in the DOCX: {reason}",

@@ -158,7 +158,11 @@ def build_month(project: Project | Path, month: str | None = None, langs: list[s
     timings: dict[str, float] = {}
     project = Project.of(project).require()
     config = project.config
-    lang_list, format_list = langs or [config.default_language], formats or list(month_renderers(renderers))
+    known = list(month_renderers(renderers))
+    lang_list, format_list = langs or [config.default_language], formats or known
+    unknown = [fmt for fmt in format_list if fmt not in known]
+    if unknown:  # the command line's --format is checked by Project.formats; a caller's list here
+        raise ValueError(f"unknown format {', '.join(unknown)} (known: {', '.join(known)})")
     content = load_month_content(project, month, lang_list, converter, timings, edition)
     for lang in lang_list:  # publish has its own rule for this: translation coverage thresholds
         if lang in content.bulletins:

@@ -64,8 +64,12 @@ The appeal of Zirek Sekretbaev was rejected; Sekretbayev's lawyer said so. [ZZSE
 MARKERS = ("ZZSECRET",)
 
 
+VOCABULARIES = {f"content/{name}": (Path(__file__).parent.parent / "content" / name).read_text(encoding="utf-8")
+                for name in ("regions.yaml", "violations.yaml", "groups.yaml")}  # the sample project's
+
+
 def make_site(root: Path) -> Path:
-    root = make_project(root, {
+    root = make_project(root, {**VOCABULARIES,
         "content/2026-02/appeal.ru.md": SOURCE,
         "content/2026-02/appeal.kk.md": KAZAKH,
         "content/2026-02/appeal.en.md": ENGLISH,

@@ -100,6 +100,45 @@ CODES: dict[str, tuple[str, str]] = {
     "import.date-outside-month": (W, "an entry dated outside the month it goes into"),
     "import.already-imported": (W, "an entry already in the month (same source URL or title), skipped"),
     "import.cannot-write": (E, "an entry file cannot be written"),
+    # incident fields and their vocabularies (bulletin/incidents.py)
+    "entry.unknown-region": (E, "a region key content/regions.yaml does not have"),
+    "entry.unknown-violation": (E, "a violation key content/violations.yaml does not have"),
+    "entry.unknown-group": (E, "a person's group that content/groups.yaml does not have"),
+    "entry.unknown-role": (E, "a person's role other than victim, perpetrator, source or intervening"),
+    "entry.no-region-vocabulary": (E, "an entry has a region but the project has no content/regions.yaml"),
+    "entry.no-violation-vocabulary": (E, "an entry has violations but the project has no content/violations.yaml"),
+    "entry.no-group-vocabulary": (E, "a person has a group but the project has no content/groups.yaml"),
+    "entry.violations-not-list": (E, "'violations' that is not a list of keys"),
+    "entry.persons-not-list": (E, "'persons' that is not a list"),
+    "entry.person-not-mapping": (E, "a person that is not a mapping with name and role"),
+    "entry.person-without-name": (E, "a person without 'name'"),
+    "entry.person-without-role": (E, "a person without 'role'"),
+    "entry.confidential-not-bool": (E, "a person's 'confidential' that is not true or false"),
+    "entry.unknown-person-key": (W, "a key a person does not have (name, role, group, confidential)"),
+    "vocabulary.not-a-list": (E, "a vocabulary file that is not a list of terms"),
+    "vocabulary.not-a-mapping": (E, "a vocabulary term that is not a mapping with key and names"),
+    "vocabulary.bad-key": (E, "a vocabulary key that is not lower-case letters, digits and '-'"),
+    "vocabulary.bad-name": (E, "a vocabulary term without a name in the default language"),
+    "vocabulary.duplicate-key": (E, "a vocabulary key given twice"),
+    "vocabulary.unknown-key": (W, "a key a vocabulary term does not have"),
+    # confidential details (bulletin/confidential.py, leaks.py, edition.py)
+    "confidential.leak": (W, "a confidential name, or a word that looks like one, not withheld in a public output"),
+    "confidential.in-title": (W, "a confidential name in an entry's file name, which becomes its id"),
+    "confidential.not-withheld": (E, "a raw HTML element marked confidential that cannot be withheld"),
+    "edition.internal-dist": (E, "the internal edition asked to be written into dist/"),
+    # files of the project, and entries' own text
+    "config.missing": (E, "no bulletin.yaml in the project folder"),
+    "rubric.missing": (E, "no content/rubrics.yaml"),
+    "rubric.none": (E, "content/rubrics.yaml defines no rubric"),
+    "partner.missing": (E, "no partners.yaml for bulletin deliver"),
+    "partner.shared-address": (W, "two partners with the same e-mail address"),
+    "entry.control-character": (E, "a control character in an entry's text"),
+    "entry.invisible-character": (W, "a zero-width or bidirectional character in an entry's text"),
+    "entry.date-outside-month": (W, "an entry dated outside the month of its folder"),
+    # the PDF renderer's own warnings (bulletin/render/pdf_warnings.py)
+    "pdf.css": (W, "a property or value in a layouts stylesheet that WeasyPrint ignores"),
+    "pdf.missing-glyph": (W, "a character no font has, found while laying out the PDF"),
+    "pdf.weasyprint": (W, "any other warning WeasyPrint gave while laying out the PDF"),
 }
 
 
@@ -123,3 +162,72 @@ def format_table() -> str:
     rows = ["| code | level | what it reports |", "|---|---|---|"]
     rows += [f"| `{code}` | {level} | {meaning} |" for code, (level, meaning) in CODES.items()]
     return "\n".join(rows)
+
+
+# What the option tables (bulletin/options.py) report, by the file each describes: generated from the tables,
+# so a new row's codes are listed without a second list. Levels: a refused value is an error, an unknown key
+# and an over-long text are warnings.
+_FILES = {"config": "bulletin.yaml", "delivery": "bulletin.yaml's delivery", "rubric": "content/rubrics.yaml",
+          "entry": "an entry's front matter", "partner": "partners.yaml"}
+# Codes the tables' own validators give beside their options' (config.py, frontmatter.py).
+_VALIDATORS = {
+    "config.unsupported-language": (E, "a language bulletin has no dates, plurals and catalogs for"),
+    "delivery.password-env-missing": (E, "an SMTP user without password_env"),
+    "delivery.password-unencrypted": (E, "an SMTP user with security: none (the password would go unencrypted)"),
+    "entry.invisible-title": (E, "a title of only spaces or zero-width characters"),
+    "entry.source-hash-in-source": (W, "source_hash in an entry of the default language"),
+}
+
+
+def option_codes() -> dict[str, tuple[str, str]]:
+    from .config import RUBRICS, SETTINGS
+    from .frontmatter import FRONT_MATTER
+    from .incidents import IncidentField
+    from .options import Date, ListOf, Localized, Section, Str
+    from .partners import PARTNERS
+
+    env = {"languages": ["ru"], "default_language": "ru", "rubrics": [], "is_source": True, "config": None}
+    keys: dict[str, tuple[str, list[str], set[str]]] = {}  # code -> level, the keys it reports, what it means
+
+    def add(code: str, level: str, key: str, meaning: str) -> None:
+        row = keys.setdefault(code, (level, [], set()))
+        row[1].append(key)
+        row[2].add(meaning)
+
+    def walk(option, area: str, name: str) -> None:
+        if isinstance(option, IncidentField):
+            return  # read_incident reports these, with the codes listed above
+        if isinstance(option, Section):
+            area = option.area or area
+            add(f"{area}.unknown-key", W, "", "a key {file} does not have")
+            if option.missing:
+                add(f"{area}.missing-key", E, "", "a required key missing from {file}")
+            for key, child in option.table(env).items():
+                walk(child, area, f"{name}.{key}" if name and area == "config" else key)
+            return
+        expected = "one of the allowed values" if "{" in option.expected else option.expected
+        add(f"{area}.{option.code}", E, name, f"a value in {{file}} that is not {expected}")
+        if isinstance(option, ListOf):
+            if option.unique:
+                add(f"{area}.duplicate-{option.unique[0]}", E, "", f"a {option.unique[0]} given twice in {{file}}")
+            walk(option.item, area, name)
+        elif isinstance(option, Date):
+            add(f"{area}.impossible-date", E, name, "a date that does not exist in {file}")
+        elif isinstance(option, Localized) and option.need_default:
+            add(f"{area}.no-default-language", E, name, "no text in the default language in {file}")
+        elif isinstance(option, Str) and option.long:
+            add(f"{area}.long-text", W, name, f"a text over {option.long} characters in {{file}}")
+
+    for table, area in ((SETTINGS, "config"), (RUBRICS, "rubric"), (FRONT_MATTER, "entry"), (PARTNERS, "partner")):
+        walk(table, area, "")
+    found = dict(_VALIDATORS)
+    for code, (level, names, meanings) in keys.items():
+        shown = sorted({n for n in names if n})
+        meaning = meanings.pop() if len(meanings) == 1 else "a value of the wrong kind in {file}"
+        found.setdefault(code, (level, meaning.format(file=_FILES[code.split(".")[0]]) +
+                                (f" ({', '.join(shown)})" if shown else "")))
+    return found
+
+
+CODES.update({code: row for code, row in option_codes().items() if code not in CODES})
+

@@ -126,6 +126,12 @@ def load_vocabularies(content_dir: Path, problems: Problems, default_language: s
     return {kind: vocabulary for kind, vocabulary in found.items() if vocabulary is not None}
 
 
+# Problem codes by vocabulary (codes.py lists them)
+UNKNOWN = {"region": "entry.unknown-region", "violation": "entry.unknown-violation", "group": "entry.unknown-group"}
+NO_VOCABULARY = {"region": "entry.no-region-vocabulary", "violation": "entry.no-violation-vocabulary",
+                 "group": "entry.no-group-vocabulary"}
+
+
 class _Reader:
     """Checks one entry's incident fields against the vocabularies; every message at its YAML line."""
 
@@ -143,12 +149,12 @@ class _Reader:
         if vocabulary is None:
             self.problems.error(self.entry.path, line, f"'{what}' needs content/{VOCABULARIES[kind]}, the list of "
                                                        f"{kind}s (copy it from the sample project)",
-                                code=f"entry.no-{kind}-vocabulary")
+                                code=NO_VOCABULARY[kind])
             return None
         if isinstance(value, str) and value in vocabulary.terms:
             return value
         self.problems.error(self.entry.path, line, f"unknown {kind} {_shown(value)} in '{what}' (known: "
-                                                   f"{', '.join(vocabulary.terms)})", code=f"entry.unknown-{kind}")
+                                                   f"{', '.join(vocabulary.terms)})", code=UNKNOWN[kind])
         return None
 
     def region(self) -> None:

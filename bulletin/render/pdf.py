@@ -156,13 +156,16 @@ def _child(html: str, config: Config, variant: str | None, xmp: dict, created: i
         warnings: list = []
         pdf, refused = html_to_pdf(html, config, variant, xmp, warnings)
         pipe.send(("ok", refused, b"" if refused else pdf, warnings))
-    except MemoryError:
-        pipe.send(("error", [f"the PDF layout needed more than {config.limits['pdf_memory_mb']} MB of memory "
-                             "(limit: limits.pdf_memory_mb in bulletin.yaml)"], b"", []))
     except RecursionError:
         pipe.send(("error", ["the PDF layout is nested too deeply (lower limits.inline_nesting or limits.nesting "
                              "in bulletin.yaml)"], b"", []))
     except BaseException as exc:  # report anything to the parent rather than die silently
+        # Under the address-space cap a C extension whose allocation failed may return NULL without setting
+        # MemoryError; Python then raises a SystemError instead (seen when the machine is busy).
+        if isinstance(exc, MemoryError) or (isinstance(exc, SystemError) and "without exception set" in str(exc)):
+            pipe.send(("error", [f"the PDF layout needed more than {config.limits['pdf_memory_mb']} MB of memory "
+                                 "(limit: limits.pdf_memory_mb in bulletin.yaml)"], b"", []))
+            return
         # one line, no traceback: the last frame says where it broke
         frame = traceback.extract_tb(exc.__traceback__)[-1:] or [None]
         where = f" in {Path(frame[0].filename).name}:{frame[0].lineno}" if frame[0] else ""

@@ -239,11 +239,65 @@ def deliver(month, project, dist, dry_run, resend, partners):
     sys.exit(0 if result.ok else 1)
 
 
-def _check_month_arg(month: str | None) -> None:
+@cli.command("index")
+@PROJECT
+@DIST
+def index_command(project, dist):
+    """Update <dist>/archive.sqlite, the search index of every published month (changed months only)."""
+    from .site import index_project
+
+    try:
+        result = index_project(project, dist)
+    except BulletinError as exc:
+        fail(exc.problems)
+    for month, lang in result.indexed:
+        click.echo(f"indexed {month} {lang}")
+    for month, lang in result.removed:
+        click.echo(f"removed {month} {lang} (no longer published)")
+    click.echo(f"{_relative(result.path)}: {result.entries} entries, {len(result.indexed)} release(s) re-indexed")
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--lang", type=click.Choice(["ru", "kk", "en", "all"]), default="all", show_default=True,
+              help="Only this language's bulletins.")
+@click.option("--from", "month_from", metavar="YYYY-MM", help="From this month on.")
+@click.option("--to", "month_to", metavar="YYYY-MM", help="Up to this month.")
+@click.option("--rubric", help="Only this rubric (its key).")
+@click.option("--region", help="Only entries with this region (its key).")
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="At most this many results.")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@PROJECT
+@DIST
+def search(query, lang, month_from, month_to, rubric, region, limit, output, project, dist):
+    """Search every published month for QUERY: words, "a phrase", OR, and -word to exclude."""
+    from .search import QueryError, search_archive
+
+    for value, hint in ((month_from, "--from"), (month_to, "--to")):
+        if value is not None:
+            _check_month_arg(value, hint)
+    try:
+        dist = dist or Path(project) / "dist"
+        result = search_archive(dist, query, lang, month_from, month_to, rubric, region,
+                                limit)
+    except QueryError as exc:
+        click.echo(f"bulletin: error: {exc}", err=True)
+        sys.exit(1)
+    if output == "json":
+        click.echo(result.to_json())
+        return
+    for number, hit in enumerate(result.results, 1):
+        click.echo(f"{number}. {hit.month} {hit.lang}  {hit.title}")
+        click.echo(f"   {hit.snippet}")
+        click.echo(f"   {hit.entry_path} · {_relative(dist / hit.page)}#entry-{hit.slug}")
+    click.echo(f"{len(result.results)} of {result.total} result(s) for {query}")
+
+
+def _check_month_arg(month: str | None, hint: str = "MONTH") -> None:
     from .content import MONTH_RE
 
     if month is not None and not MONTH_RE.fullmatch(month):
-        raise click.BadParameter(f"'{month}' is not a month in the form YYYY-MM", param_hint="MONTH")
+        raise click.BadParameter(f"'{month}' is not a month in the form YYYY-MM", param_hint=hint)
 
 
 def _relative(path: Path) -> str:

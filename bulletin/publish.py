@@ -25,6 +25,7 @@ from .content import MONTH_RE
 from .locale import BABEL_LOCALES, format_long_date, format_month, load_messages
 from .typography import typeset_text
 from .problems import BulletinError, Problems
+from .site import update_site
 from .render import FORMATS, find_layout, fsync_dir, layouts_dirs, write_atomic
 
 MANIFEST = "manifest.json"
@@ -360,4 +361,5 @@ def publish_month(root: Path, month: str, dist: Path | None = None, force: bool 
                 # Not swapped in: put back a release already moved aside, then drop the half-built one.
                 recover_interrupted(dist, month)
         index = write_index(dist, config, content.problems)
+        update_site(dist, config)  # the archive's search index and pages (bulletin/site.py)
     return PublishResult(target, manifest["files"], content.problems, index, replaced, timings)

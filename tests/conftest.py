@@ -108,3 +108,24 @@ def sample_titles():
         if not meta.get("draft"):
             titles.setdefault(meta["rubric"], []).append(meta["title"])
     return titles
+
+
+ARCHIVE_MONTHS = ("2026-01", "2026-03")
+
+
+def build_archive(root: Path) -> Path:
+    """tests/sites/archive copied to ``root``, its months built as HTML into root/dist as publish lays them out."""
+    shutil.copytree(SITES / "archive", root, dirs_exist_ok=True)
+    for month in ARCHIVE_MONTHS:
+        result = run("build", month, "--lang", "all", "--format", "html", "--project", root, "--out", root / "dist")
+        assert result.exit_code == 0, result.output
+    return root
+
+
+@pytest.fixture(scope="session")
+def archive_site(tmp_path_factory):
+    """The sample archive built and indexed once (tests that change it make their own copy)."""
+    root = build_archive(tmp_path_factory.mktemp("archive") / "project")
+    result = run("index", "--project", root)
+    assert result.exit_code == 0, result.output
+    return root

@@ -76,7 +76,7 @@ def test_release_folder_holds_outputs_sums_and_manifest(published):
     dist = published / "dist"
     assert sorted(p.name for p in (dist / "2026-02").iterdir()) == sorted(OUTPUTS + ["SHA256SUMS", "manifest.json"])
     assert sorted(p.name for p in dist.iterdir() if not p.name.startswith(".lock")) == \
-        ["2026-01", "2026-02", "index.html"]  # no staging or trash folders left behind
+        ["2026-01", "2026-02", "archive.sqlite", "index.html"]  # no staging or trash folders left behind
     assert oct((dist / "2026-02").stat().st_mode & 0o777) == "0o755"
 
 
@@ -275,3 +275,11 @@ def test_force_of_unchanged_content_is_a_no_op(published, tmp_path, monkeypatch)
     assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in dist.rglob("*") if p.is_file()} == before
     manifest = json.loads((dist / "2026-02" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["built"] == "2030-01-01T00:00:00Z"
+
+
+def test_publish_updates_the_archive_index(published):
+    import sqlite3
+
+    with sqlite3.connect(published / "dist" / "archive.sqlite") as db:
+        rows = sorted(db.execute("SELECT month, lang, slug FROM entries WHERE lang = 'ru'"))
+    assert rows == [(m, "ru", slug) for m in ("2026-01", "2026-02") for slug in ("a", "b")]

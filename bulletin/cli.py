@@ -247,7 +247,7 @@ def index_command(project, dist):
     from .site import index_project
 
     try:
-        result = index_project(project, dist)
+        result = index_project(project, dist).index
     except BulletinError as exc:
         fail(exc.problems)
     for month, lang in result.indexed:

@@ -263,7 +263,7 @@ def recover_interrupted(dist: Path, month: str) -> None:
         shutil.rmtree(target / PREVIOUS / PREVIOUS)
 
 
-def write_index(dist: Path, config: Config, problems: Problems) -> Path:
+def write_index(dist: Path, config: Config, problems: Problems, site: dict | None = None) -> Path:
     """dist/index.html from every release's manifest.json, newest first, in the default language."""
     releases = []
     for folder in sorted((p for p in dist.iterdir() if p.is_dir() and MONTH_RE.fullmatch(p.name)), reverse=True):
@@ -272,11 +272,11 @@ def write_index(dist: Path, config: Config, problems: Problems) -> Path:
         except (OSError, ValueError) as exc:
             problems.warning(folder / MANIFEST, 0, f"release left out of index.html: {exc}")
     path = dist / "index.html"
-    write_atomic(path, render_index(config, releases).encode("utf-8"))
+    write_atomic(path, render_index(config, releases, site).encode("utf-8"))
     return path
 
 
-def render_index(config: Config, releases: list[dict]) -> str:
+def render_index(config: Config, releases: list[dict], site: dict | None = None) -> str:
     import datetime as dt
 
     import jinja2
@@ -304,7 +304,7 @@ def render_index(config: Config, releases: list[dict]) -> str:
                      "published": format_long_date(built.date(), lang), "published_iso": built.date().isoformat()})
     css = find_layout(config, "screen.css").read_text(encoding="utf-8")
     return env.get_template(ARCHIVE_TEMPLATE).render(
-        lang=lang, releases=view, css=Markup(css),
+        lang=lang, releases=view, css=Markup(css), site=site,
         publication=typeset_text(config.localized(config.publication, lang), lang),
         publisher=typeset_text(config.localized(config.publisher, lang), lang) if config.publisher else "")
 
@@ -360,6 +360,6 @@ def publish_month(root: Path, month: str, dist: Path | None = None, force: bool 
             if staging.exists():
                 # Not swapped in: put back a release already moved aside, then drop the half-built one.
                 recover_interrupted(dist, month)
-        index = write_index(dist, config, content.problems)
-        update_site(dist, config)  # the archive's search index and pages (bulletin/site.py)
+        site = update_site(dist, config, content.problems)  # search index and archive pages (bulletin/site.py)
+        index = write_index(dist, config, content.problems, site=site.home)
     return PublishResult(target, manifest["files"], content.problems, index, replaced, timings)

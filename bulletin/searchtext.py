@@ -12,8 +12,8 @@ import unicodedata
 
 WORD = re.compile(r"[^\W_]+")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-# Stress marks, soft hyphens and joiners that pasted text carries inside words.
-INVISIBLE = re.compile(r"[\u0300-\u036f\u00ad\u200b-\u200d\u2060\ufeff]")
+# Stress marks (acute, grave: not the breve of й), soft hyphens and joiners pasted text carries in words.
+INVISIBLE = re.compile(r"[\u0300\u0301\u00ad\u200b-\u200d\u2060\ufeff]")
 
 # One common scheme (BGN/PCGN-like, as Kazakhstan's English-language press spells names), Kazakh letters
 # included; LATIN_FOLDS then merges the spellings that scheme and its rivals disagree on.

@@ -117,9 +117,23 @@ def build_archive(root: Path) -> Path:
     """tests/sites/archive copied to ``root``, its months built as HTML into root/dist as publish lays them out."""
     shutil.copytree(SITES / "archive", root, dirs_exist_ok=True)
     for month in ARCHIVE_MONTHS:
-        result = run("build", month, "--lang", "all", "--format", "html", "--project", root, "--out", root / "dist")
-        assert result.exit_code == 0, result.output
+        republish_html(root, month)
     return root
+
+
+def republish_html(root: Path, month: str, langs: str = "all") -> None:
+    """A month's HTML built into root/dist/<month>/ with a manifest.json like publish's (no PDF or DOCX: fast)."""
+    import hashlib
+    import json
+
+    result = run("build", month, "--lang", langs, "--format", "html", "--project", root, "--out", root / "dist")
+    assert result.exit_code == 0, result.output
+    pages = sorted((root / "dist" / month).glob("bulletin-*.html"))
+    files = [{"name": p.name, "language": p.stem.rsplit("-", 1)[1], "format": "html", "bytes": p.stat().st_size,
+              "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in pages]
+    manifest = {"publication": "t", "month": month, "built": f"{month}-28T12:00:00Z", "languages": ["ru", "kk", "en"],
+                "default_language": "ru", "files": files}
+    (root / "dist" / month / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

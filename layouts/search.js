@@ -1,0 +1,214 @@
+// The archive's offline search page: search-index.js (loaded before this as a script, since fetch() does not
+// work from file://) -> result links. Query syntax and folding follow `bulletin search` (README: the differences).
+(function () {
+  "use strict";
+  var INDEX = window.BULLETIN_SEARCH_INDEX;
+  var DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  var WORD = /[\p{L}\p{N}]+/gu;
+  var CYRILLIC = /[\u0400-\u04ff]/;
+  // Russian endings dropped from a word form the archive does not contain, before matching it as a prefix.
+  var RU_ENDINGS = ["ями", "ами", "ого", "его", "ому", "ему", "ыми", "ими", "ов", "ев", "ей", "ам", "ям", "ах",
+    "ях", "ом", "ем", "ой", "ый", "ий", "ая", "яя", "ое", "ее", "ые", "ие", "ую", "юю", "а", "я", "о", "е", "ы",
+    "и", "у", "ю", "ь"];
+
+  function Parse(message) { this.message = message; }
+
+  function prepare(index) {
+    var norm = index.normalizer;
+    index.invisible = new RegExp(norm.invisible, "g");
+    index.folds = norm.folds.map(function (f) { return [new RegExp(f[0], "g"), f[1]]; });
+    index.prepared = {};
+    return index;
+  }
+
+  function normalize(index, text) {
+    return text.normalize("NFD").replace(index.invisible, "").normalize("NFKC").toLowerCase().replace(/ё/g, "е");
+  }
+
+  function splitWords(index, text) { return normalize(index, text).match(WORD) || []; }
+
+  function latinKey(index, word) {
+    var out = "";
+    for (var ch of word) out += Object.prototype.hasOwnProperty.call(index.normalizer.translit, ch)
+      ? index.normalizer.translit[ch] : ch;
+    index.folds.forEach(function (f) { out = out.replace(f[0], f[1]); });
+    return out;
+  }
+
+  function decode(text) {
+    var ids = [], value = 0, previous = -1;
+    for (var i = 0; i < text.length; i++) {
+      var digit = DIGITS.indexOf(text[i]);
+      if (digit >= 32) { value = value * 32 + (digit - 32); continue; }
+      previous += value * 32 + digit + 1;
+      ids.push(previous);
+      value = 0;
+    }
+    return ids;
+  }
+
+  function language(index, code) {
+    if (index.prepared[code]) return index.prepared[code];
+    var data = index.languages[code], lang = { data: data, terms: new Map(), forms: data.forms || data.terms,
+      formIndex: new Map(), keys: null, decoded: new Map() };
+    data.terms.forEach(function (t, i) { lang.terms.set(t, i); });
+    lang.forms.forEach(function (f, i) { lang.formIndex.set(f, i); });
+    index.prepared[code] = lang;
+    return lang;
+  }
+
+  function termOf(lang, form) { return lang.data.formTerms ? lang.data.formTerms[form] : form; }
+
+  function formsStartingWith(lang, prefix) {
+    var forms = lang.forms, low = 0, high = forms.length, found = [];
+    while (low < high) { var mid = (low + high) >> 1; if (forms[mid] < prefix) low = mid + 1; else high = mid; }
+    for (var i = low; i < forms.length && forms[i].startsWith(prefix); i++) found.push(i);
+    return found;
+  }
+
+  function candidates(index, code, word) {
+    var lang = language(index, code), terms = new Set(), latin = !CYRILLIC.test(word);
+    var add = function (forms) { forms.forEach(function (f) { terms.add(termOf(lang, f)); }); };
+    if (code === "kk") {
+      add(formsStartingWith(lang, word));  // no Kazakh stemmer: the word is a prefix, as in the CLI
+    } else {
+      if (lang.formIndex.has(word)) terms.add(termOf(lang, lang.formIndex.get(word)));
+      if (lang.terms.has(word)) terms.add(lang.terms.get(word));
+      if (!terms.size && !latin && code === "ru") {
+        var stem = word;
+        for (var e = 0; e < RU_ENDINGS.length; e++) {
+          if (word.endsWith(RU_ENDINGS[e]) && word.length - RU_ENDINGS[e].length >= 4) {
+            stem = word.slice(0, -RU_ENDINGS[e].length);
+            break;
+          }
+        }
+        add(formsStartingWith(lang, stem));
+      }
+    }
+    if (latin || code === "en") {
+      if (!lang.keys) lang.keys = lang.forms.map(function (f) { return latinKey(index, f); });
+      var key = latinKey(index, word);
+      lang.keys.forEach(function (k, i) { if (k.startsWith(key)) terms.add(termOf(lang, i)); });
+    }
+    return terms;
+  }
+
+  function postings(lang, term, kind) {
+    var cacheKey = kind + term;
+    if (!lang.decoded.has(cacheKey)) lang.decoded.set(cacheKey, decode(lang.data[kind][term]));
+    return lang.decoded.get(cacheKey);
+  }
+
+  // A query word -> {docs: Set, titles: Set} for one text language.
+  function lookup(index, code, word) {
+    var lang = language(index, code), docs = new Set(), titles = new Set();
+    candidates(index, code, word).forEach(function (term) {
+      postings(lang, term, "postings").forEach(function (d) { docs.add(d); });
+      postings(lang, term, "titles").forEach(function (d) { titles.add(d); });
+    });
+    return { docs: docs, titles: titles };
+  }
+
+  var TOKEN = /\s*(?:(-)?"([^"]*)("?)|([^\s"]+))/y;
+
+  function parse(index, text) {
+    var groups = [[]], position = 0, lastOr = -1, match;
+    text = text.trim();
+    if (!text) throw new Parse("empty");
+    TOKEN.lastIndex = 0;
+    while (position < text.length && (match = (TOKEN.lastIndex = position, TOKEN.exec(text)))) {
+      position = TOKEN.lastIndex;
+      if (match[2] !== undefined) {
+        if (!match[3]) throw new Parse("quote");
+        var phrase = splitWords(index, match[2]);
+        if (!phrase.length) throw new Parse("phrase");
+        groups[groups.length - 1].push({ words: phrase, negated: !!match[1] });
+        continue;
+      }
+      var word = match[4];
+      if (word === "OR") {
+        if (!groups[groups.length - 1].length || lastOr === groups.length) throw new Parse("or");
+        groups.push([]);
+        lastOr = groups.length;
+        continue;
+      }
+      var negated = word.length > 1 && word[0] === "-";
+      var words = splitWords(index, negated ? word.slice(1) : word);
+      if (words.length) groups[groups.length - 1].push({ words: words, negated: negated });
+    }
+    if (!groups[groups.length - 1].length) throw new Parse(groups.length > 1 ? "or" : "nowords");
+    groups.forEach(function (g) {
+      if (g.every(function (t) { return t.negated; })) throw new Parse("exclusions");
+    });
+    return groups;
+  }
+
+  function intersect(a, b) { var out = new Set(); a.forEach(function (d) { if (b.has(d)) out.add(d); }); return out; }
+
+  // Words of a phrase must all occur (the index keeps no positions); groups are ORed, '-' excludes.
+  function search(index, text, bulletinLang) {
+    var groups = parse(index, text), scores = new Map(), total = index.docs.length;
+    Object.keys(index.languages).forEach(function (code) {
+      groups.forEach(function (group) {
+        var found = null, score = new Map();
+        group.filter(function (t) { return !t.negated; }).forEach(function (term) {
+          var docs = null;
+          term.words.forEach(function (w) {
+            var hit = lookup(index, code, w), weight = Math.log(1 + total / Math.max(1, hit.docs.size));
+            docs = docs ? intersect(docs, hit.docs) : hit.docs;
+            hit.docs.forEach(function (d) { score.set(d, (score.get(d) || 0) + weight * (hit.titles.has(d) ? 3 : 1)); });
+          });
+          found = found ? intersect(found, docs) : docs;
+        });
+        group.filter(function (t) { return t.negated; }).forEach(function (term) {
+          var docs = null;
+          term.words.forEach(function (w) { var hit = lookup(index, code, w).docs; docs = docs ? intersect(docs, hit) : hit; });
+          docs.forEach(function (d) { found.delete(d); });
+        });
+        found.forEach(function (d) {
+          if (bulletinLang && index.docs[d][1] !== bulletinLang) return;
+          scores.set(d, Math.max(scores.get(d) || 0, score.get(d)));
+        });
+      });
+    });
+    // Better score first; newer first among equals (documents are numbered newest first).
+    return Array.from(scores.keys()).sort(function (a, b) { return scores.get(b) - scores.get(a) || a - b; });
+  }
+
+  function show(form, results, status, index) {
+    var params = new URLSearchParams(window.location.search);
+    var query = params.get("q") || "", bulletinLang = params.get("lang") || "";
+    form.elements.q.value = query;
+    if (bulletinLang) form.elements.lang.value = bulletinLang;
+    if (!query.trim()) return;
+    var found;
+    try {
+      found = search(index, query, bulletinLang === "all" ? "" : bulletinLang);
+    } catch (error) {
+      if (!(error instanceof Parse)) throw error;
+      status.textContent = form.dataset.error;
+      return;
+    }
+    status.textContent = (found.length ? form.dataset.found : form.dataset.none).replace("{count}", String(found.length));
+    found.slice(0, 100).forEach(function (d) {
+      var doc = index.docs[d], item = document.createElement("li"), link = document.createElement("a");
+      link.href = doc[0] + "/" + doc[1] + "/" + index.monthPage + "#" + doc[2];  // file:// lists a folder
+      link.textContent = doc[3];
+      link.lang = doc[1];
+      var meta = document.createElement("span");
+      meta.className = "result-meta";
+      meta.textContent = (index.months[doc[0]] || doc[0]) + " · " + (index.languageNames[doc[1]] || doc[1]);
+      var lead = document.createElement("p");
+      lead.textContent = doc[4];
+      lead.lang = doc[1];
+      item.append(link, " ", meta, lead);
+      results.appendChild(item);
+    });
+  }
+
+  if (typeof document !== "undefined" && document.getElementById("search-form")) {
+    show(document.getElementById("search-form"), document.getElementById("results"),
+         document.getElementById("search-status"), prepare(INDEX));
+  }
+  if (typeof window !== "undefined") window.bulletinSearch = { prepare: prepare, search: search, parse: parse };
+})();

@@ -220,13 +220,13 @@ def make_snippet(body: str, query: Query, lang: str) -> str:
     words = body.split()
     wanted = query.positive_words
 
-    def mark(match: re.Match) -> str:
-        found = any(_matches(w, wanted, lang) for w in split_words(match.group()))
-        return MARK[0] + match.group() + MARK[1] if found else match.group()
+    def matches(chunk: str) -> bool:
+        return any(_matches(w, wanted, lang) for w in split_words(chunk))
 
-    marked = [WORD.sub(mark, word) for word in words]
-    first = next((i for i, (a, b) in enumerate(zip(marked, words)) if a != b), 0)
+    # Only up to the first match is analysed, then the window: a long body costs no more than that.
+    first = next((i for i, chunk in enumerate(words) if matches(chunk)), 0)
     start = max(0, first - SNIPPET_WORDS // 3)
     window = range(start, min(len(words), start + SNIPPET_WORDS))
-    text = " ".join(marked[i] for i in window)
-    return ("… " if start else "") + text + (" …" if window.stop < len(words) else "")
+    marked = [WORD.sub(lambda m: MARK[0] + m.group() + MARK[1] if matches(m.group()) else m.group(), words[i])
+              for i in window]
+    return ("… " if start else "") + " ".join(marked) + (" …" if window.stop < len(words) else "")

@@ -2,8 +2,8 @@
 
 It holds what the browser cannot compute: each text form's term (pymorphy3's lemma, Snowball's stem),
 every term's documents, and the normaliser's transliteration table, so the page folds Latin queries with
-the very rules the CLI uses. Postings are delta-coded in a 64-letter alphabet; no full text is shipped,
-only each entry's title and opening words.
+the very rules the CLI uses. Postings are delta-coded in a 64-letter alphabet and word lists front-coded; no full text is
+shipped, only each entry's title and opening words.
 """
 
 from __future__ import annotations
@@ -16,37 +16,72 @@ from .searchtext import INVISIBLE, LATIN_FOLDS, TRANSLIT
 
 SEARCH_INDEX = "search-index.js"
 GLOBAL = "BULLETIN_SEARCH_INDEX"
-LEAD_CHARS = 140
+LEAD_CHARS = 120
 DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"  # 32 final, 32 continuing
 
 
-def encode_postings(ids: list[int]) -> str:
-    """Sorted document numbers -> gaps, each in 5-bit groups, high groups first: A–f end a number, g–_ go on."""
-    out, previous = [], -1
-    for number in ids:
-        gap, groups = number - previous - 1, []
-        previous = number
-        groups.append(DIGITS[gap & 31])
-        gap >>= 5
-        while gap:
-            groups.append(DIGITS[32 + (gap & 31)])
-            gap >>= 5
+PREFIX_DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # never in a normalised (lower-case) word, so they also separate
+
+
+def encode_numbers(numbers) -> str:
+    """Each number in 5-bit groups, high groups first: A–f end a number, g–_ carry on."""
+    out = []
+    for number in numbers:
+        groups = [DIGITS[number & 31]]
+        number >>= 5
+        while number:
+            groups.append(DIGITS[32 + (number & 31)])
+            number >>= 5
         out.extend(reversed(groups))
     return "".join(out)
 
 
-def decode_postings(text: str) -> list[int]:
-    """The inverse of encode_postings (the page does the same in search.js)."""
-    ids, value, previous = [], 0, -1
+def decode_numbers(text: str) -> list[int]:
+    numbers, value = [], 0
     for char in text:
         digit = DIGITS.index(char)
-        if digit >= 32:
-            value = (value << 5) | (digit - 32)
-            continue
-        previous += ((value << 5) | digit) + 1
+        value = (value << 5) | (digit & 31)
+        if digit < 32:
+            numbers.append(value)
+            value = 0
+    return numbers
+
+
+def encode_postings(ids: list[int]) -> str:
+    """Sorted document numbers -> their gaps less one, as encode_numbers writes them."""
+    return encode_numbers(b - a - 1 for a, b in zip([-1, *ids], ids))
+
+
+def decode_postings(text: str) -> list[int]:
+    """The inverse of encode_postings (search.js does the same)."""
+    ids, previous = [], -1
+    for gap in decode_numbers(text):
+        previous += gap + 1
         ids.append(previous)
-        value = 0
     return ids
+
+
+def front_code(words: list[str]) -> str:
+    """Sorted words -> one string: each word as the length it shares with the one before (a capital letter,
+    at most 25) and the rest; about half the size of a JSON list for a language's forms."""
+    out, previous = [], ""
+    for word in words:
+        shared = 0
+        while shared < min(len(word), len(previous), len(PREFIX_DIGITS) - 1) and word[shared] == previous[shared]:
+            shared += 1
+        out.append(PREFIX_DIGITS[shared] + word[shared:])
+        previous = word
+    return "".join(out)
+
+
+def front_decode(text: str) -> list[str]:
+    words, previous, start = [], "", 0
+    for end in range(1, len(text) + 1):
+        if end == len(text) or text[end] in PREFIX_DIGITS:
+            previous = previous[:PREFIX_DIGITS.index(text[start])] + text[start + 1:end]
+            words.append(previous)
+            start = end
+    return words
 
 
 def make_lead(body: str) -> str:
@@ -87,12 +122,12 @@ def build_search_index(db_path: Path, months: dict[str, str], language_names: di
         forms = sorted(language["forms"])
         identity = all(language["forms"][form] == form for form in forms)
         packed[code] = {
-            "terms": terms,
-            "postings": [encode_postings(sorted(language["all"][t])) for t in terms],
-            "titles": [encode_postings(sorted(language["title"].get(t, ()))) for t in terms],
+            "terms": front_code(terms),
+            "postings": ",".join(encode_postings(sorted(language["all"][t])) for t in terms),
+            "titles": ",".join(encode_postings(sorted(language["title"].get(t, ()))) for t in terms),
             # Kazakh and any language without lemmas: every form is its own term, so nothing to map.
-            "forms": None if identity else forms,
-            "formTerms": None if identity else [position[language["forms"][f]] for f in forms],
+            "forms": None if identity else front_code(forms),
+            "formTerms": None if identity else encode_numbers(position[language["forms"][f]] for f in forms),
         }
     return {"version": 1, "docs": docs, "languages": packed, "months": months, "languageNames": language_names,
             "monthPage": month_page,

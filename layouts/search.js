@@ -16,7 +16,8 @@
   function prepare(index) {
     var norm = index.normalizer;
     index.invisible = new RegExp(norm.invisible, "g");
-    index.folds = norm.folds.map(function (f) { return [new RegExp(f[0], "g"), f[1]]; });
+    // "m": latinKeys folds all of a language's forms at once, one per line, so ^ is each form's start
+    index.folds = norm.folds.map(function (f) { return [new RegExp(f[0], "gm"), f[1]]; });
     index.prepared = {};
     return index;
   }
@@ -35,35 +36,70 @@
     return out;
   }
 
-  function decode(text) {
-    var ids = [], value = 0, previous = -1;
+  function decodeNumbers(text) {
+    var numbers = [], value = 0;
     for (var i = 0; i < text.length; i++) {
       var digit = DIGITS.indexOf(text[i]);
-      if (digit >= 32) { value = value * 32 + (digit - 32); continue; }
-      previous += value * 32 + digit + 1;
-      ids.push(previous);
-      value = 0;
+      value = value * 32 + (digit & 31);
+      if (digit < 32) { numbers.push(value); value = 0; }
     }
-    return ids;
+    return numbers;
+  }
+
+  function decode(text) {
+    var gaps = decodeNumbers(text), previous = -1;
+    return gaps.map(function (gap) { previous += gap + 1; return previous; });
+  }
+
+  // searchindex.front_code's lists: a capital letter (the length shared with the word before), then the rest.
+  function frontDecode(text) {
+    var words = [], previous = "", start = 0;
+    for (var end = 1; end <= text.length; end++) {
+      if (end === text.length || (text[end] >= "A" && text[end] <= "Z")) {
+        previous = previous.slice(0, text.charCodeAt(start) - 65) + text.slice(start + 1, end);
+        words.push(previous);
+        start = end;
+      }
+    }
+    return words;
   }
 
   function language(index, code) {
     if (index.prepared[code]) return index.prepared[code];
-    var data = index.languages[code], lang = { data: data, terms: new Map(), forms: data.forms || data.terms,
-      formIndex: new Map(), keys: null, decoded: new Map() };
-    data.terms.forEach(function (t, i) { lang.terms.set(t, i); });
-    lang.forms.forEach(function (f, i) { lang.formIndex.set(f, i); });
+    var data = index.languages[code], terms = frontDecode(data.terms);
+    var lang = { terms: terms, forms: data.forms ? frontDecode(data.forms) : terms,
+      formTerms: data.formTerms ? decodeNumbers(data.formTerms) : null,
+      postings: data.postings.split(","), titles: data.titles.split(","), keys: null, decoded: new Map() };
     index.prepared[code] = lang;
     return lang;
   }
 
-  function termOf(lang, form) { return lang.data.formTerms ? lang.data.formTerms[form] : form; }
+  function termOf(lang, form) { return lang.formTerms ? lang.formTerms[form] : form; }
+
+  function lowerBound(sorted, word) {
+    var low = 0, high = sorted.length;
+    while (low < high) { var mid = (low + high) >> 1; if (sorted[mid] < word) low = mid + 1; else high = mid; }
+    return low;
+  }
+
+  function find(sorted, word) { var i = lowerBound(sorted, word); return sorted[i] === word ? i : -1; }
 
   function formsStartingWith(lang, prefix) {
-    var forms = lang.forms, low = 0, high = forms.length, found = [];
-    while (low < high) { var mid = (low + high) >> 1; if (forms[mid] < prefix) low = mid + 1; else high = mid; }
-    for (var i = low; i < forms.length && forms[i].startsWith(prefix); i++) found.push(i);
+    var forms = lang.forms, found = [];
+    for (var i = lowerBound(forms, prefix); i < forms.length && forms[i].startsWith(prefix); i++) found.push(i);
     return found;
+  }
+
+  // Every form's Latin key at once: the folds run over one joined string, not once per form.
+  function latinKeys(index, lang) {
+    if (!lang.keys) {
+      var translit = index.normalizer.translit, text = lang.forms.join("\n").replace(/[^a-z0-9\n]/g, function (ch) {
+        return Object.prototype.hasOwnProperty.call(translit, ch) ? translit[ch] : ch;
+      });
+      index.folds.forEach(function (f) { text = text.replace(f[0], f[1]); });
+      lang.keys = text.split("\n");
+    }
+    return lang.keys;
   }
 
   function candidates(index, code, word) {
@@ -72,8 +108,9 @@
     if (code === "kk") {
       add(formsStartingWith(lang, word));  // no Kazakh stemmer: the word is a prefix, as in the CLI
     } else {
-      if (lang.formIndex.has(word)) terms.add(termOf(lang, lang.formIndex.get(word)));
-      if (lang.terms.has(word)) terms.add(lang.terms.get(word));
+      var form = find(lang.forms, word), term = find(lang.terms, word);
+      if (form >= 0) terms.add(termOf(lang, form));
+      if (term >= 0) terms.add(term);
       if (!terms.size && !latin && code === "ru") {
         var stem = word;
         for (var e = 0; e < RU_ENDINGS.length; e++) {
@@ -86,16 +123,15 @@
       }
     }
     if (latin || code === "en") {
-      if (!lang.keys) lang.keys = lang.forms.map(function (f) { return latinKey(index, f); });
       var key = latinKey(index, word);
-      lang.keys.forEach(function (k, i) { if (k.startsWith(key)) terms.add(termOf(lang, i)); });
+      latinKeys(index, lang).forEach(function (k, i) { if (k.startsWith(key)) terms.add(termOf(lang, i)); });
     }
     return terms;
   }
 
   function postings(lang, term, kind) {
     var cacheKey = kind + term;
-    if (!lang.decoded.has(cacheKey)) lang.decoded.set(cacheKey, decode(lang.data[kind][term]));
+    if (!lang.decoded.has(cacheKey)) lang.decoded.set(cacheKey, decode(lang[kind][term]));
     return lang.decoded.get(cacheKey);
   }
 

@@ -8,6 +8,7 @@ import sqlite3
 
 from conftest import build_archive, run
 from bulletin.archive import read_page
+from bulletin.searchindex import front_decode
 
 
 def releases(root) -> dict[tuple[str, str], tuple[int, str]]:
@@ -71,7 +72,9 @@ def test_the_index_holds_what_the_published_page_says_not_the_markdown(tmp_path)
         data = (root / "dist" / name).read_bytes()
         assert "ZZSECRET".encode() not in data and "zzsecret".encode() not in data, name
     assert "Союз журналистов".encode() in (root / "dist/archive.sqlite").read_bytes()
-    assert "союз".encode() in (root / "dist/search-index.js").read_bytes()
+    script = (root / "dist/search-index.js").read_text(encoding="utf-8")
+    static = json.loads(script[script.index("=") + 1:].rstrip().rstrip(";"))
+    assert "союз" in front_decode(static["languages"]["ru"]["terms"])  # the page's text is there
 
 
 def test_read_page_takes_the_parts_by_the_templates_classes(archive_site):

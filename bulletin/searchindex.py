@@ -12,7 +12,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from .searchtext import INVISIBLE, LATIN_FOLDS, TRANSLIT
+from .searchtext import INVISIBLE, LATIN_FOLDS, TRANSLIT, make_latin_key
 
 SEARCH_INDEX = "search-index.js"
 GLOBAL = "BULLETIN_SEARCH_INDEX"
@@ -84,6 +84,19 @@ def front_decode(text: str) -> list[str]:
     return words
 
 
+def make_key_starts(forms: list[str]) -> dict[str, list[str]]:
+    """First letter of a Latin key -> the two-letter beginnings of the forms whose key starts with it.
+
+    A Latin query then folds only those forms, not a whole language's (дж…, ж… and j… all give j…).
+    """
+    starts: dict[str, set[str]] = {}
+    for form in forms:
+        key = make_latin_key(form)
+        if key:
+            starts.setdefault(key[0], set()).add(form[:2])
+    return {initial: sorted(beginnings) for initial, beginnings in sorted(starts.items())}
+
+
 def make_lead(body: str) -> str:
     """The opening of the body, cut at a word end: the page's snippet (the index holds no full text)."""
     if len(body) <= LEAD_CHARS:
@@ -128,6 +141,7 @@ def build_search_index(db_path: Path, months: dict[str, str], language_names: di
             # Kazakh and any language without lemmas: every form is its own term, so nothing to map.
             "forms": None if identity else front_code(forms),
             "formTerms": None if identity else encode_numbers(position[language["forms"][f]] for f in forms),
+            "keyStarts": make_key_starts(forms),
         }
     return {"version": 1, "docs": docs, "languages": packed, "months": months, "languageNames": language_names,
             "monthPage": month_page,

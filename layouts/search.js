@@ -16,8 +16,7 @@
   function prepare(index) {
     var norm = index.normalizer;
     index.invisible = new RegExp(norm.invisible, "g");
-    // "m": latinKeys folds all of a language's forms at once, one per line, so ^ is each form's start
-    index.folds = norm.folds.map(function (f) { return [new RegExp(f[0], "gm"), f[1]]; });
+    index.folds = norm.folds.map(function (f) { return [new RegExp(f[0], "g"), f[1]]; });
     index.prepared = {};
     return index;
   }
@@ -69,7 +68,8 @@
     var data = index.languages[code], terms = frontDecode(data.terms);
     var lang = { terms: terms, forms: data.forms ? frontDecode(data.forms) : terms,
       formTerms: data.formTerms ? decodeNumbers(data.formTerms) : null,
-      postings: data.postings.split(","), titles: data.titles.split(","), keys: null, decoded: new Map() };
+      postings: data.postings.split(","), titles: data.titles.split(","), keys: new Map(), decoded: new Map(),
+      data: data };
     index.prepared[code] = lang;
     return lang;
   }
@@ -90,16 +90,16 @@
     return found;
   }
 
-  // Every form's Latin key at once: the folds run over one joined string, not once per form.
-  function latinKeys(index, lang) {
-    if (!lang.keys) {
-      var translit = index.normalizer.translit, text = lang.forms.join("\n").replace(/[^a-z0-9\n]/g, function (ch) {
-        return Object.prototype.hasOwnProperty.call(translit, ch) ? translit[ch] : ch;
-      });
-      index.folds.forEach(function (f) { text = text.replace(f[0], f[1]); });
-      lang.keys = text.split("\n");
-    }
-    return lang.keys;
+  // The forms whose Latin key starts with key: only those beginning as keyStarts says are folded (and kept).
+  function latinForms(index, lang, key) {
+    var found = [], forms = lang.forms;
+    (lang.data.keyStarts[key[0]] || []).forEach(function (beginning) {
+      for (var i = lowerBound(forms, beginning); i < forms.length && forms[i].startsWith(beginning); i++) {
+        if (!lang.keys.has(i)) lang.keys.set(i, latinKey(index, forms[i]));
+        if (lang.keys.get(i).startsWith(key)) found.push(i);
+      }
+    });
+    return found;
   }
 
   function candidates(index, code, word) {
@@ -124,7 +124,7 @@
     }
     if (latin || code === "en") {
       var key = latinKey(index, word);
-      latinKeys(index, lang).forEach(function (k, i) { if (k.startsWith(key)) terms.add(termOf(lang, i)); });
+      if (key) add(latinForms(index, lang, key));
     }
     return terms;
   }

@@ -173,6 +173,13 @@ def main(argv: list[str] | None = None) -> int:
         (_, _), seconds = timed(write_site, dist, config, Problems())
         index_size = (dist / "search-index.js").stat().st_size
         pages = sum(p.stat().st_size for p in dist.glob("20*/*/index.html"))
+        script = (dist / "search-index.js").read_text(encoding="utf-8")
+        parts = json.loads(script[script.index("=") + 1:].rstrip().rstrip(";"))
+        sizes = {"docs": parts["docs"]} | {f"{code} {key}": value for code, language in parts["languages"].items()
+                                          for key, value in language.items() if value}
+        print("search-index.js by part:  " + ", ".join(
+            f"{name} {len(json.dumps(value, ensure_ascii=False).encode()) / 1e6:.2f}" for name, value in sizes.items())
+            + " (MB)")
         print(f"site pages + search index: {seconds:6.1f} s")
         print(f"archive.sqlite:            {db_size / 1e6:6.2f} MB")
         flag = "" if index_size < SIZE_TARGET else "  OVER TARGET"

@@ -2,8 +2,8 @@
 
 It holds what the browser cannot compute: each text form's term (pymorphy3's lemma, Snowball's stem),
 every term's documents, and the normaliser's transliteration table, so the page folds Latin queries with
-the very rules the CLI uses. Postings are delta-coded in a 64-letter alphabet and word lists front-coded; no full text is
-shipped, only each entry's title and opening words.
+the very rules the CLI uses. Postings are delta-coded in a 64-letter alphabet and word lists front-coded; no text is shipped
+but each entry's title (the page lists titles; a year's index must stay under 5 MB).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from .searchtext import INVISIBLE, LATIN_FOLDS, TRANSLIT, make_latin_key
 
 SEARCH_INDEX = "search-index.js"
 GLOBAL = "BULLETIN_SEARCH_INDEX"
-LEAD_CHARS = 120
+BLOCK = 32  # words, numbers or postings per block of the index's lists
 DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"  # 32 final, 32 continuing
 
 
@@ -63,9 +63,13 @@ def decode_postings(text: str) -> list[int]:
 
 def front_code(words: list[str]) -> str:
     """Sorted words -> one string: each word as the length it shares with the one before (a capital letter,
-    at most 25) and the rest; about half the size of a JSON list for a language's forms."""
+    at most 25) and the rest; blocks of BLOCK words, each starting with a whole word, joined by ",",
+    so the page finds a word by decoding one block, never the whole list."""
     out, previous = [], ""
-    for word in words:
+    for number, word in enumerate(words):
+        if number and number % BLOCK == 0:
+            out.append(",")
+            previous = ""
         shared = 0
         while shared < min(len(word), len(previous), len(PREFIX_DIGITS) - 1) and word[shared] == previous[shared]:
             shared += 1
@@ -75,13 +79,20 @@ def front_code(words: list[str]) -> str:
 
 
 def front_decode(text: str) -> list[str]:
-    words, previous, start = [], "", 0
-    for end in range(1, len(text) + 1):
-        if end == len(text) or text[end] in PREFIX_DIGITS:
-            previous = previous[:PREFIX_DIGITS.index(text[start])] + text[start + 1:end]
-            words.append(previous)
-            start = end
+    words = []
+    for block in text.split(","):
+        previous, start = "", 0
+        for end in range(1, len(block) + 1):
+            if end == len(block) or block[end] in PREFIX_DIGITS:
+                previous = previous[:PREFIX_DIGITS.index(block[start])] + block[start + 1:end]
+                words.append(previous)
+                start = end
     return words
+
+
+def join_blocks(items: list[str], inner: str) -> str:
+    """BLOCK items per block, joined by ``inner``, blocks by ";": the page splits only the block it needs."""
+    return ";".join(inner.join(items[i:i + BLOCK]) for i in range(0, len(items), BLOCK))
 
 
 def make_key_starts(forms: list[str]) -> dict[str, list[str]]:
@@ -97,37 +108,27 @@ def make_key_starts(forms: list[str]) -> dict[str, list[str]]:
     return {initial: sorted(beginnings) for initial, beginnings in sorted(starts.items())}
 
 
-def make_lead(body: str) -> str:
-    """The opening of the body, cut at a word end: the page's snippet (the index holds no full text)."""
-    if len(body) <= LEAD_CHARS:
-        return body
-    cut = body.rfind(" ", 0, LEAD_CHARS)
-    return body[:cut if cut > 40 else LEAD_CHARS].rstrip(" ,;:—–-") + " …"
-
-
 def build_search_index(db_path: Path, months: dict[str, str], language_names: dict[str, str],
                        month_page: str = "index.html") -> dict:
-    """Documents newest first; per text language: forms, their terms, the terms' postings (all, title)."""
+    """Documents by language, newest first; per text language: forms, their terms, the terms' postings."""
     db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         rows = db.execute(
-            "SELECT entries.month, entries.lang, entries.text_lang, entries.slug, entries.title, entries.body,"
+            "SELECT entries.month, entries.lang, entries.text_lang, entries.slug, entries.title,"
             " entries.rubric, entries_fts.t_terms, entries_fts.t_surface, entries_fts.b_terms, entries_fts.b_surface"
             " FROM entries JOIN entries_fts ON entries_fts.rowid = entries.id"
-            " ORDER BY entries.month DESC, entries.lang, entries.position").fetchall()
+            # one language's documents numbered together: its postings' gaps stay small
+            " ORDER BY entries.text_lang, entries.month DESC, entries.lang, entries.position").fetchall()
     finally:
         db.close()
     docs, languages = [], {}
-    for number, (month, lang, text_lang, slug, title, body, rubric, t_terms, t_forms, b_terms, b_forms) in \
-            enumerate(rows):
-        docs.append([month, lang, slug, title, make_lead(body)])
-        language = languages.setdefault(text_lang, {"forms": {}, "all": {}, "title": {}})
-        for terms, forms, kind in ((t_terms, t_forms, "title"), (b_terms, b_forms, "all")):
+    for number, (month, lang, text_lang, slug, title, rubric, t_terms, t_forms, b_terms, b_forms) in enumerate(rows):
+        docs.append([month, lang, slug, title])
+        language = languages.setdefault(text_lang, {"forms": {}, "all": {}})
+        for terms, forms in ((t_terms, t_forms), (b_terms, b_forms)):
             for term, form in zip(terms.split(), forms.split()):
                 language["forms"][form] = term
-                language[kind].setdefault(term, set()).add(number)
-                if kind == "title":
-                    language["all"].setdefault(term, set()).add(number)
+                language["all"].setdefault(term, set()).add(number)
     packed = {}
     for code, language in sorted(languages.items()):
         terms = sorted(language["all"])
@@ -136,11 +137,11 @@ def build_search_index(db_path: Path, months: dict[str, str], language_names: di
         identity = all(language["forms"][form] == form for form in forms)
         packed[code] = {
             "terms": front_code(terms),
-            "postings": ",".join(encode_postings(sorted(language["all"][t])) for t in terms),
-            "titles": ",".join(encode_postings(sorted(language["title"].get(t, ()))) for t in terms),
+            "postings": join_blocks([encode_postings(sorted(language["all"][t])) for t in terms], ","),
             # Kazakh and any language without lemmas: every form is its own term, so nothing to map.
             "forms": None if identity else front_code(forms),
-            "formTerms": None if identity else encode_numbers(position[language["forms"][f]] for f in forms),
+            "formTerms": None if identity else join_blocks([encode_numbers([position[language["forms"][f]]])
+                                                            for f in forms], ""),
             "keyStarts": make_key_starts(forms),
         }
     return {"version": 1, "docs": docs, "languages": packed, "months": months, "languageNames": language_names,

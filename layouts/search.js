@@ -50,12 +50,15 @@
     return gaps.map(function (gap) { previous += gap + 1; return previous; });
   }
 
-  // searchindex.front_code's lists: a capital letter (the length shared with the word before), then the rest.
-  function frontDecode(text) {
+  // searchindex.front_code's lists: blocks (joined by ",") of BLOCK words, each word a capital letter (the
+  // length shared with the word before) and the rest. Only the blocks a lookup touches are decoded.
+  var BLOCK = 32;
+
+  function frontDecode(block) {
     var words = [], previous = "", start = 0;
-    for (var end = 1; end <= text.length; end++) {
-      if (end === text.length || (text[end] >= "A" && text[end] <= "Z")) {
-        previous = previous.slice(0, text.charCodeAt(start) - 65) + text.slice(start + 1, end);
+    for (var end = 1; end <= block.length; end++) {
+      if (end === block.length || (block[end] >= "A" && block[end] <= "Z")) {
+        previous = previous.slice(0, block.charCodeAt(start) - 65) + block.slice(start + 1, end);
         words.push(previous);
         start = end;
       }
@@ -63,30 +66,67 @@
     return words;
   }
 
+  function WordList(text) {
+    this.blocks = text.split(",");
+    this.decoded = new Map();
+    var heads = this.heads = [];
+    this.blocks.forEach(function (block) {
+      var end = 1;
+      while (end < block.length && !(block[end] >= "A" && block[end] <= "Z")) end++;
+      heads.push(block.slice(1, end));
+    });
+    this.length = (this.blocks.length - 1) * BLOCK + this.block(this.blocks.length - 1).length;
+  }
+  WordList.prototype.block = function (b) {
+    if (!this.decoded.has(b)) this.decoded.set(b, frontDecode(this.blocks[b]));
+    return this.decoded.get(b);
+  };
+  WordList.prototype.get = function (i) { return this.block(Math.floor(i / BLOCK))[i % BLOCK]; };
+  // The first position whose word is not below word.
+  WordList.prototype.lowerBound = function (word) {
+    var low = 0, high = this.heads.length;
+    while (low < high) { var mid = (low + high) >> 1; if (this.heads[mid] <= word) low = mid + 1; else high = mid; }
+    if (low === 0) return 0;
+    var words = this.block(low - 1), i = 0;
+    while (i < words.length && words[i] < word) i++;
+    return (low - 1) * BLOCK + i;
+  };
+  WordList.prototype.find = function (word) {
+    var i = this.lowerBound(word);
+    return i < this.length && this.get(i) === word ? i : -1;
+  };
+
+  // searchindex.join_blocks' lists: blocks joined by ";", items inside by `inner`.
+  function BlockList(text, inner, decodeBlock) {
+    this.blocks = text.split(";");
+    this.inner = inner;
+    this.decodeBlock = decodeBlock;
+    this.decoded = new Map();
+  }
+  BlockList.prototype.get = function (i) {
+    var b = Math.floor(i / BLOCK);
+    if (!this.decoded.has(b)) this.decoded.set(b, this.decodeBlock(this.blocks[b]));
+    return this.decoded.get(b)[i % BLOCK];
+  };
+
+  function splitPostings(block) { return block.split(","); }
+
   function language(index, code) {
     if (index.prepared[code]) return index.prepared[code];
-    var data = index.languages[code], terms = frontDecode(data.terms);
-    var lang = { terms: terms, forms: data.forms ? frontDecode(data.forms) : terms,
-      formTerms: data.formTerms ? decodeNumbers(data.formTerms) : null,
-      postings: data.postings.split(","), titles: data.titles.split(","), keys: new Map(), decoded: new Map(),
-      data: data };
+    var data = index.languages[code], terms = new WordList(data.terms);
+    var lang = { terms: terms, forms: data.forms ? new WordList(data.forms) : terms,
+      formTerms: data.formTerms ? new BlockList(data.formTerms, "", decodeNumbers) : null,
+      postings: new BlockList(data.postings, ",", splitPostings),
+      keys: new Map(), decoded: new Map(), data: data };
     index.prepared[code] = lang;
     return lang;
   }
 
-  function termOf(lang, form) { return lang.formTerms ? lang.formTerms[form] : form; }
-
-  function lowerBound(sorted, word) {
-    var low = 0, high = sorted.length;
-    while (low < high) { var mid = (low + high) >> 1; if (sorted[mid] < word) low = mid + 1; else high = mid; }
-    return low;
-  }
-
-  function find(sorted, word) { var i = lowerBound(sorted, word); return sorted[i] === word ? i : -1; }
+  function termOf(lang, form) { return lang.formTerms ? lang.formTerms.get(form) : form; }
 
   function formsStartingWith(lang, prefix) {
     var forms = lang.forms, found = [];
-    for (var i = lowerBound(forms, prefix); i < forms.length && forms[i].startsWith(prefix); i++) found.push(i);
+    for (var i = forms.lowerBound(prefix); i < forms.length && forms.get(i).startsWith(prefix); i++) found.push(i);
     return found;
   }
 
@@ -94,8 +134,8 @@
   function latinForms(index, lang, key) {
     var found = [], forms = lang.forms;
     (lang.data.keyStarts[key[0]] || []).forEach(function (beginning) {
-      for (var i = lowerBound(forms, beginning); i < forms.length && forms[i].startsWith(beginning); i++) {
-        if (!lang.keys.has(i)) lang.keys.set(i, latinKey(index, forms[i]));
+      for (var i = forms.lowerBound(beginning); i < forms.length && forms.get(i).startsWith(beginning); i++) {
+        if (!lang.keys.has(i)) lang.keys.set(i, latinKey(index, forms.get(i)));
         if (lang.keys.get(i).startsWith(key)) found.push(i);
       }
     });
@@ -108,7 +148,7 @@
     if (code === "kk") {
       add(formsStartingWith(lang, word));  // no Kazakh stemmer: the word is a prefix, as in the CLI
     } else {
-      var form = find(lang.forms, word), term = find(lang.terms, word);
+      var form = lang.forms.find(word), term = lang.terms.find(word);
       if (form >= 0) terms.add(termOf(lang, form));
       if (term >= 0) terms.add(term);
       if (!terms.size && !latin && code === "ru") {
@@ -129,20 +169,18 @@
     return terms;
   }
 
-  function postings(lang, term, kind) {
-    var cacheKey = kind + term;
-    if (!lang.decoded.has(cacheKey)) lang.decoded.set(cacheKey, decode(lang[kind][term]));
-    return lang.decoded.get(cacheKey);
+  function postings(lang, term) {
+    if (!lang.decoded.has(term)) lang.decoded.set(term, decode(lang.postings.get(term)));
+    return lang.decoded.get(term);
   }
 
-  // A query word -> {docs: Set, titles: Set} for one text language.
+  // A query word -> the Set of documents that have it, for one text language.
   function lookup(index, code, word) {
-    var lang = language(index, code), docs = new Set(), titles = new Set();
+    var lang = language(index, code), docs = new Set();
     candidates(index, code, word).forEach(function (term) {
-      postings(lang, term, "postings").forEach(function (d) { docs.add(d); });
-      postings(lang, term, "titles").forEach(function (d) { titles.add(d); });
+      postings(lang, term).forEach(function (d) { docs.add(d); });
     });
-    return { docs: docs, titles: titles };
+    return docs;
   }
 
   var TOKEN = /\s*(?:(-)?"([^"]*)("?)|([^\s"]+))/y;
@@ -190,15 +228,15 @@
         group.filter(function (t) { return !t.negated; }).forEach(function (term) {
           var docs = null;
           term.words.forEach(function (w) {
-            var hit = lookup(index, code, w), weight = Math.log(1 + total / Math.max(1, hit.docs.size));
-            docs = docs ? intersect(docs, hit.docs) : hit.docs;
-            hit.docs.forEach(function (d) { score.set(d, (score.get(d) || 0) + weight * (hit.titles.has(d) ? 3 : 1)); });
+            var hit = lookup(index, code, w), weight = Math.log(1 + total / Math.max(1, hit.size));
+            docs = docs ? intersect(docs, hit) : hit;
+            hit.forEach(function (d) { score.set(d, (score.get(d) || 0) + weight); });
           });
           found = found ? intersect(found, docs) : docs;
         });
         group.filter(function (t) { return t.negated; }).forEach(function (term) {
           var docs = null;
-          term.words.forEach(function (w) { var hit = lookup(index, code, w).docs; docs = docs ? intersect(docs, hit) : hit; });
+          term.words.forEach(function (w) { var hit = lookup(index, code, w); docs = docs ? intersect(docs, hit) : hit; });
           docs.forEach(function (d) { found.delete(d); });
         });
         found.forEach(function (d) {
@@ -207,8 +245,11 @@
         });
       });
     });
-    // Better score first; newer first among equals (documents are numbered newest first).
-    return Array.from(scores.keys()).sort(function (a, b) { return scores.get(b) - scores.get(a) || a - b; });
+    // More and rarer words matched first; among equals newer months, then the index's order.
+    var docs = index.docs;
+    return Array.from(scores.keys()).sort(function (a, b) {
+      return scores.get(b) - scores.get(a) || (docs[a][0] < docs[b][0] ? 1 : docs[a][0] > docs[b][0] ? -1 : a - b);
+    });
   }
 
   function show(form, results, status, index) {
@@ -234,10 +275,7 @@
       var meta = document.createElement("span");
       meta.className = "result-meta";
       meta.textContent = (index.months[doc[0]] || doc[0]) + " · " + (index.languageNames[doc[1]] || doc[1]);
-      var lead = document.createElement("p");
-      lead.textContent = doc[4];
-      lead.lang = doc[1];
-      item.append(link, " ", meta, lead);
+      item.append(link, " ", meta);
       results.appendChild(item);
     });
   }

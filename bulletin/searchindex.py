@@ -9,6 +9,7 @@ but each entry's title (the page lists titles; a year's index must stay under 5 
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from pathlib import Path
 
@@ -48,17 +49,30 @@ def decode_numbers(text: str) -> list[int]:
 
 
 def encode_postings(ids: list[int]) -> str:
-    """Sorted document numbers -> their gaps less one, as encode_numbers writes them."""
-    return encode_numbers(b - a - 1 for a, b in zip([-1, *ids], ids))
+    """Sorted document numbers -> their gaps (less one) Rice-coded: the parameter k as one letter, then per
+    gap its quotient by 2**k in unary (ones, a zero) and k low bits; six bits a letter, padded with ones.
+    A term in most entries costs about two bits an entry, a rare one about log2 of its mean gap."""
+    gaps = [b - a - 1 for a, b in zip([-1, *ids], ids)]
+    guess = max(0, int(math.log2(sum(gaps) / len(gaps) + 1)))
+    k = min(range(max(0, guess - 1), guess + 2), key=lambda k: sum((g >> k) + 1 + k for g in gaps))
+    bits = "".join("1" * (g >> k) + "0" + (format(g & ((1 << k) - 1), f"0{k}b") if k else "") for g in gaps)
+    bits += "1" * (-len(bits) % 6)
+    return DIGITS[k] + "".join(DIGITS[int(bits[i:i + 6], 2)] for i in range(0, len(bits), 6))
 
 
 def decode_postings(text: str) -> list[int]:
     """The inverse of encode_postings (search.js does the same)."""
-    ids, previous = [], -1
-    for gap in decode_numbers(text):
-        previous += gap + 1
+    k = DIGITS.index(text[0])
+    bits = "".join(format(DIGITS.index(char), "06b") for char in text[1:])
+    ids, previous, position = [], -1, 0
+    while True:
+        end = bits.find("0", position)
+        if end < 0 or end + 1 + k > len(bits):
+            return ids
+        low = int(bits[end + 1:end + 1 + k], 2) if k else 0
+        previous += ((end - position) << k) + low + 1
         ids.append(previous)
-    return ids
+        position = end + 1 + k
 
 
 def front_code(words: list[str]) -> str:
@@ -88,6 +102,19 @@ def front_decode(text: str) -> list[str]:
                 words.append(previous)
                 start = end
     return words
+
+
+def encode_form_terms(terms: list[int]) -> str:
+    """Each form's term number, in blocks: as the change from the form before in its block, zigzagged
+    (0, -1, 1, -2 … -> 0, 1, 2, 3 …), since a word's forms sort together and share their term."""
+    blocks = []
+    for start in range(0, len(terms), BLOCK):
+        previous, changes = 0, []
+        for term in terms[start:start + BLOCK]:
+            change, previous = term - previous, term
+            changes.append(2 * change if change >= 0 else -2 * change - 1)
+        blocks.append(encode_numbers(changes))
+    return ";".join(blocks)
 
 
 def join_blocks(items: list[str], inner: str) -> str:
@@ -140,8 +167,7 @@ def build_search_index(db_path: Path, months: dict[str, str], language_names: di
             "postings": join_blocks([encode_postings(sorted(language["all"][t])) for t in terms], ","),
             # Kazakh and any language without lemmas: every form is its own term, so nothing to map.
             "forms": None if identity else front_code(forms),
-            "formTerms": None if identity else join_blocks([encode_numbers([position[language["forms"][f]]])
-                                                            for f in forms], ""),
+            "formTerms": None if identity else encode_form_terms([position[language["forms"][f]] for f in forms]),
             "keyStarts": make_key_starts(forms),
         }
     return {"version": 1, "docs": docs, "languages": packed, "months": months, "languageNames": language_names,

@@ -45,9 +45,25 @@
     return numbers;
   }
 
+  var VALUE = {};
+  for (var v = 0; v < DIGITS.length; v++) VALUE[DIGITS[v]] = v;
+
+  // searchindex.encode_postings: k, then each gap's quotient in unary and its k low bits, six bits a letter.
   function decode(text) {
-    var gaps = decodeNumbers(text), previous = -1;
-    return gaps.map(function (gap) { previous += gap + 1; return previous; });
+    var k = VALUE[text[0]], ids = [], previous = -1, pos = 1, bits = 0, left = 0;
+    function bit() {
+      if (!left) { if (pos >= text.length) return -1; bits = VALUE[text[pos++]]; left = 6; }
+      left--;
+      return (bits >> left) & 1;
+    }
+    for (;;) {
+      var q = 0, b, low = 0;
+      while ((b = bit()) === 1) q++;
+      if (b < 0) return ids;
+      for (var i = 0; i < k; i++) { b = bit(); if (b < 0) return ids; low = low * 2 + b; }
+      previous += q * Math.pow(2, k) + low + 1;
+      ids.push(previous);
+    }
   }
 
   // searchindex.front_code's lists: blocks (joined by ",") of BLOCK words, each word a capital letter (the
@@ -109,13 +125,19 @@
     return this.decoded.get(b)[i % BLOCK];
   };
 
+  // searchindex.encode_form_terms: zigzagged changes from the form before.
+  function decodeFormTerms(block) {
+    var previous = 0;
+    return decodeNumbers(block).map(function (z) { previous += z % 2 ? -(z + 1) / 2 : z / 2; return previous; });
+  }
+
   function splitPostings(block) { return block.split(","); }
 
   function language(index, code) {
     if (index.prepared[code]) return index.prepared[code];
     var data = index.languages[code], terms = new WordList(data.terms);
     var lang = { terms: terms, forms: data.forms ? new WordList(data.forms) : terms,
-      formTerms: data.formTerms ? new BlockList(data.formTerms, "", decodeNumbers) : null,
+      formTerms: data.formTerms ? new BlockList(data.formTerms, "", decodeFormTerms) : null,
       postings: new BlockList(data.postings, ",", splitPostings),
       keys: new Map(), decoded: new Map(), data: data };
     index.prepared[code] = lang;

@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         pages = sum(p.stat().st_size for p in dist.glob("20*/*/index.html"))
         script = (dist / "search-index.js").read_text(encoding="utf-8")
         parts = json.loads(script[script.index("=") + 1:].rstrip().rstrip(";"))
-        sizes = {"docs": parts["docs"]} | {f"{code} {key}": value for code, language in parts["languages"].items()
+        sizes = {"releases": parts["releases"]} | {f"{code} {key}": value for code, language in parts["languages"].items()
                                           for key, value in language.items() if value}
         print("search-index.js by part:  " + ", ".join(
             f"{name} {len(json.dumps(value, ensure_ascii=False).encode()) / 1e6:.2f}" for name, value in sizes.items())

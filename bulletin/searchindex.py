@@ -17,6 +17,7 @@ from .searchtext import INVISIBLE, LATIN_FOLDS, TRANSLIT, make_latin_key
 
 SEARCH_INDEX = "search-index.js"
 GLOBAL = "BULLETIN_SEARCH_INDEX"
+TITLE_CHARS = 80  # a year's titles in full would be a quarter of the index
 BLOCK = 32  # words, numbers or postings per block of the index's lists
 DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"  # 32 final, 32 continuing
 
@@ -135,6 +136,14 @@ def make_key_starts(forms: list[str]) -> dict[str, list[str]]:
     return {initial: sorted(beginnings) for initial, beginnings in sorted(starts.items())}
 
 
+def shorten_title(title: str) -> str:
+    """A result's title, cut at a word end after TITLE_CHARS (the month page has it whole)."""
+    if len(title) <= TITLE_CHARS:
+        return title
+    cut = title.rfind(" ", 0, TITLE_CHARS)
+    return title[:cut if cut > TITLE_CHARS // 2 else TITLE_CHARS].rstrip(" ,;:—–-") + "…"
+
+
 def build_search_index(db_path: Path, months: dict[str, str], language_names: dict[str, str],
                        month_page: str = "index.html") -> dict:
     """Documents by language, newest first; per text language: forms, their terms, the terms' postings."""
@@ -148,9 +157,11 @@ def build_search_index(db_path: Path, months: dict[str, str], language_names: di
             " ORDER BY entries.text_lang, entries.month DESC, entries.lang, entries.position").fetchall()
     finally:
         db.close()
-    docs, languages = [], {}
+    releases, languages = [], {}
     for number, (month, lang, text_lang, slug, title, rubric, t_terms, t_forms, b_terms, b_forms) in enumerate(rows):
-        docs.append([month, lang, slug, title])
+        if not releases or releases[-1][:2] != [month, lang]:
+            releases.append([month, lang, []])
+        releases[-1][2] += [slug, shorten_title(title)]
         language = languages.setdefault(text_lang, {"forms": {}, "all": {}})
         for terms, forms in ((t_terms, t_forms), (b_terms, b_forms)):
             for term, form in zip(terms.split(), forms.split()):
@@ -170,7 +181,7 @@ def build_search_index(db_path: Path, months: dict[str, str], language_names: di
             "formTerms": None if identity else encode_form_terms([position[language["forms"][f]] for f in forms]),
             "keyStarts": make_key_starts(forms),
         }
-    return {"version": 1, "docs": docs, "languages": packed, "months": months, "languageNames": language_names,
+    return {"version": 1, "releases": releases, "languages": packed, "months": months, "languageNames": language_names,
             "monthPage": month_page,
             "normalizer": {"invisible": INVISIBLE.pattern, "translit": TRANSLIT, "folds": LATIN_FOLDS}}
 

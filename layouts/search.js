@@ -18,6 +18,11 @@
     index.invisible = new RegExp(norm.invisible, "g");
     index.folds = norm.folds.map(function (f) { return [new RegExp(f[0], "g"), f[1]]; });
     index.prepared = {};
+    // searchindex.build_search_index's releases: [month, lang, [slug, title, slug, title …]] -> one list
+    index.docs = [];
+    index.releases.forEach(function (r) {
+      for (var i = 0; i < r[2].length; i += 2) index.docs.push([r[0], r[1], r[2][i], r[2][i + 1]]);
+    });
     return index;
   }
 

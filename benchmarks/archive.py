@@ -183,7 +183,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"site pages + search index: {seconds:6.1f} s")
         print(f"archive.sqlite:            {db_size / 1e6:6.2f} MB")
         flag = "" if index_size < SIZE_TARGET else "  OVER TARGET"
-        print(f"search-index.js:           {index_size / 1e6:6.2f} MB (target < {SIZE_TARGET / 1e6:.0f} MB){flag}")
+        print(f"search-index.js:           {index_size / 1e6:6.2f} MB ({index_size:,} bytes; target < "
+              f"{SIZE_TARGET:,}){flag}")
         print(f"month pages:               {pages / 1e6:6.2f} MB in {len(list(dist.glob('20*/*/index.html')))} files")
         print("CLI (search_archive), ms:")
         for query in QUERIES:

@@ -17,7 +17,7 @@ from .searchtext import INVISIBLE, LATIN_FOLDS, TRANSLIT, make_latin_key
 
 SEARCH_INDEX = "search-index.js"
 GLOBAL = "BULLETIN_SEARCH_INDEX"
-TITLE_CHARS = 80  # a year's titles in full would be a quarter of the index
+TITLE_CHARS = 72  # a year's titles in full would be a quarter of the index
 BLOCK = 32  # words, numbers or postings per block of the index's lists
 DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"  # 32 final, 32 continuing
 

@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: build test check catalogs benchmark clean
+.PHONY: build test check catalogs benchmark benchmark-archive clean
 
 $(BIN)/bulletin: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ catalogs: $(BIN)/bulletin
 
 benchmark: $(BIN)/bulletin
 	$(BIN)/python benchmarks/run.py
+
+# The archive's index and offline search page for a synthetic year: sizes and query times.
+benchmark-archive: $(BIN)/bulletin node_modules/.installed
+	$(BIN)/python benchmarks/archive.py
 
 clean:
 	rm -rf build dist

@@ -171,6 +171,41 @@ def deliver(month, project, dist, dry_run, resend, partners):
     sys.exit(0 if result.ok else EXIT_REFUSED)
 
 
+@cli.command("index")
+@PROJECT
+@DIST
+def index_command(project, dist):
+    """Update <dist>/archive.sqlite, the search index of every published month (changed months only)."""
+    from .report import index_lines
+    from .site import index_project
+
+    emit(index_lines(index_project(Project.open(project).require(), dist).index))
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--lang", type=click.Choice(["ru", "kk", "en", "all"]), default="all", show_default=True,
+              help="Only this language's bulletins.")
+@click.option("--from", "month_from", metavar="YYYY-MM", callback=check_month, help="From this month on.")
+@click.option("--to", "month_to", metavar="YYYY-MM", callback=check_month, help="Up to this month.")
+@click.option("--rubric", help="Only this rubric (its key).")
+@click.option("--region", help="Only entries with this region (its key).")
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="At most this many results.")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@PROJECT
+@DIST
+def search(query, lang, month_from, month_to, rubric, region, limit, output, project, dist):
+    """Search every published month for QUERY: words, "a phrase", OR, and -word to exclude."""
+    from .report import search_lines
+    from .search import search_archive
+
+    dist = dist or Path(project) / "dist"
+    result = search_archive(dist, query, lang, month_from, month_to, rubric, region, limit)
+    if output == "json":
+        return say(result.to_json())
+    emit(search_lines(result, query, dist))
+
+
 @cli.command()
 @click.option("--rubric", help="Rubric key (see content/rubrics.yaml).")
 @click.option("--title", help="The entry's headline.")

@@ -27,6 +27,7 @@ from .release import DELIVERIES, MANIFEST, PREVIOUS, STAGING, SUMS, TRASH, Publi
 from .layouts import layouts_dirs
 from .render import FORMATS, MEDIA_TYPES, renderer_for
 from .stats import month_totals  # the manifest's totals
+from .site import update_site
 
 MIME_TYPES = MEDIA_TYPES  # from the renderers' registry
 from .project import Project
@@ -257,7 +258,7 @@ def recover_interrupted(dist: Path, month: str) -> None:
         shutil.rmtree(target / PREVIOUS / PREVIOUS)
 
 
-def write_index(dist: Path, config: Config, problems: Problems) -> Path:
+def write_index(dist: Path, config: Config, problems: Problems, site: dict | None = None) -> Path:
     """dist/index.html from every release's manifest.json, newest first, in the default language."""
     releases = []
     for folder in sorted((p for p in dist.iterdir() if p.is_dir() and MONTH_RE.fullmatch(p.name)), reverse=True):
@@ -267,18 +268,18 @@ def write_index(dist: Path, config: Config, problems: Problems) -> Path:
             problems.warning(folder / MANIFEST, 0, f"release left out of index.html: {exc}",
                              code="publish.release-left-out")
     path = dist / "index.html"
-    write_atomic(path, render_index(config, releases, problems).encode("utf-8"))
+    write_atomic(path, render_index(config, releases, problems, site).encode("utf-8"))
     return path
 
 
-def render_index(config: Config, releases: list[dict], problems: Problems) -> str:
+def render_index(config: Config, releases: list[dict], problems: Problems, site: dict | None = None) -> str:
     """The archive page; a string its catalog lacks is reported into ``problems`` (and falls back)."""
     from .render import RenderOptions, renderer_for
     from .render.archive import ArchiveView
 
     lang = config.default_language
     messages = load_messages(layouts_dirs(config), lang, lang, problems)
-    page = renderer_for("index").render(ArchiveView(config, lang, messages, releases), RenderOptions(problems))
+    page = renderer_for("index").render(ArchiveView(config, lang, messages, releases, site), RenderOptions(problems))
     report_missing(messages, problems)
     return page.decode("utf-8")
 
@@ -324,5 +325,6 @@ def publish_month(project: Project | Path, month: str, dist: Path | None = None,
             if staging.exists():
                 # Not swapped in: put back a release already moved aside, then drop the half-built one.
                 recover_interrupted(dist, month)
-        index = write_index(dist, config, content.problems)
+        site = update_site(dist, config, content.problems)  # search index and archive pages (bulletin/site.py)
+        index = write_index(dist, config, content.problems, site=site.home)
     return PublishResult(target, manifest["files"], content.problems, index, replaced, timings)

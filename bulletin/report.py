@@ -139,3 +139,20 @@ def fix_lines(path: Path, done, error: Exception | None) -> Lines:
         yield f"{path}: converted from {done[0]} to UTF-8 (original kept as {done[1].name})", OUT
         for note in done[2]:
             yield f"{path}: warning: {escape_text(note)}", ERR
+
+
+def index_lines(result) -> Lines:
+    for month, lang in result.indexed:
+        yield f"indexed {month} {lang}", OUT
+    for month, lang in result.removed:
+        yield f"removed {month} {lang} (no longer published)", OUT
+    yield f"{relative(result.path)}: {result.entries} entries, {len(result.indexed)} release(s) re-indexed", OUT
+
+
+def search_lines(result, query: str, dist) -> Lines:
+    for number, hit in enumerate(result.results, 1):
+        yield f"{number}. {hit.month} {hit.lang}  {hit.title}", OUT
+        yield f"   {hit.snippet}", OUT
+        yield f"   {hit.entry_path} · {relative(dist / hit.page)}#entry-{hit.slug}", OUT
+    yield f"{len(result.results)} of {result.total} result(s) for {query}", OUT
+

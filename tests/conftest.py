@@ -109,3 +109,38 @@ def sample_titles():
         if not meta.get("draft"):
             titles.setdefault(meta["rubric"], []).append(meta["title"])
     return titles
+
+
+ARCHIVE_MONTHS = ("2026-01", "2026-03")
+
+
+def build_archive(root: Path) -> Path:
+    """tests/sites/archive copied to ``root``, its months built as HTML into root/dist as publish lays them out."""
+    shutil.copytree(SITES / "archive", root, dirs_exist_ok=True)
+    for month in ARCHIVE_MONTHS:
+        republish_html(root, month)
+    return root
+
+
+def republish_html(root: Path, month: str, langs: str = "all") -> None:
+    """A month's HTML built into root/dist/<month>/ with a manifest.json like publish's (no PDF or DOCX: fast)."""
+    import hashlib
+    import json
+
+    result = run("build", month, "--lang", langs, "--format", "html", "--project", root, "--out", root / "dist")
+    assert result.exit_code == 0, result.output
+    pages = sorted((root / "dist" / month).glob("bulletin-*.html"))
+    files = [{"name": p.name, "language": p.stem.rsplit("-", 1)[1], "format": "html", "bytes": p.stat().st_size,
+              "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in pages]
+    manifest = {"publication": "t", "month": month, "built": f"{month}-28T12:00:00Z", "languages": ["ru", "kk", "en"],
+                "default_language": "ru", "files": files}
+    (root / "dist" / month / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def archive_site(tmp_path_factory):
+    """The sample archive built and indexed once (tests that change it make their own copy)."""
+    root = build_archive(tmp_path_factory.mktemp("archive") / "project")
+    result = run("index", "--project", root)
+    assert result.exit_code == 0, result.output
+    return root

@@ -74,9 +74,13 @@ def sums_of(folder: Path) -> dict[str, str]:
 
 def test_release_folder_holds_outputs_sums_and_manifest(published):
     dist = published / "dist"
-    assert sorted(p.name for p in (dist / "2026-02").iterdir()) == sorted(OUTPUTS + ["SHA256SUMS", "manifest.json"])
+    assert sorted(p.name for p in (dist / "2026-02").iterdir() if p.is_file()) == \
+        sorted(OUTPUTS + ["SHA256SUMS", "manifest.json"])
+    # beside the release, the archive site's month pages (bulletin/site.py: permalinks <month>/<lang>/#<slug>)
+    assert sorted(p.name for p in (dist / "2026-02").iterdir() if p.is_dir()) == ["kk", "ru"]
     assert sorted(p.name for p in dist.iterdir() if not p.name.startswith(".lock")) == \
-        ["2026-01", "2026-02", "index.html"]  # no staging or trash folders left behind
+        ["2026-01", "2026-02", "archive.sqlite", "index.html", "rubric-kk.html", "rubric-ru.html",
+         "search-index.js", "search.html", "search.js"]  # no staging or trash folders left behind
     assert oct((dist / "2026-02").stat().st_mode & 0o777) == "0o755"
 
 
@@ -143,7 +147,8 @@ def test_index_lists_months_newest_first_with_existing_links(published):
     assert len(parser.ids) == len(set(parser.ids))
     assert html.index("Февраль 2026") < html.index("Январь 2026")  # 2026-01 was published last
     assert "Архив" in html and "2 выпуска" in html
-    links = [h for h in parser.hrefs if not h.startswith("#")]
+    assert all((dist / h.split("#")[0]).is_file() for h in parser.hrefs if not h.startswith("#"))
+    links = [h for h in parser.hrefs if "/bulletin-" in h]
     assert len(links) == 2 * len(OUTPUTS)
     assert all((dist / link).is_file() for link in links)
     assert links[0] == "2026-02/bulletin-2026-02-ru.pdf"
@@ -193,7 +198,7 @@ def test_interrupted_swap_keeps_the_published_release(published, tmp_path, monke
     root = tmp_path / "project"
     shutil.copytree(published, root)
     folder = root / "dist" / "2026-02"
-    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
     real, calls = os.rename, []
 
     def rename(src, dst):
@@ -206,7 +211,7 @@ def test_interrupted_swap_keeps_the_published_release(published, tmp_path, monke
     with pytest.raises(OSError):
         publish_module.publish_month(root, "2026-02", force=True, render=fake_render)
     monkeypatch.undo()
-    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before
     assert not [p for p in (root / "dist").iterdir() if p.name.startswith((".publish", ".trash"))]
 
 
@@ -289,3 +294,11 @@ def test_the_archive_page_reports_a_string_its_catalog_lacks(tmp_path):
         f"layouts/locales/ru/LC_MESSAGES/bulletin.po:{line}: error: msgid 'Archive' has no translation in the "
         "default language's catalog ('ru'); add it there"]
     assert "Архив" not in page
+
+
+def test_publish_updates_the_archive_index(published):
+    import sqlite3
+
+    with sqlite3.connect(published / "dist" / "archive.sqlite") as db:
+        rows = sorted(db.execute("SELECT month, lang, slug FROM entries WHERE lang = 'ru'"))
+    assert rows == [(m, "ru", slug) for m in ("2026-01", "2026-02") for slug in ("a", "b")]

@@ -24,6 +24,7 @@ class ArchiveView(Typeset):
     lang: str
     messages: Messages
     releases: list[dict]
+    site: dict | None = None  # the static archive's links and totals (bulletin/site.py), when there is one
 
 
 def release_rows(releases: list[dict], lang: str) -> list[dict]:
@@ -53,7 +54,7 @@ def render_archive(view: ArchiveView) -> str:
     return render_template(
         config, TEMPLATE, view.gettext, view.ngettext,
         lang=lang, releases=release_rows(view.releases, lang), css=Markup(read_layout(config, "screen.css")),
-        years=year_totals(view.releases),
+        years=year_totals(view.releases), site=view.site,
         publication=typeset_text(config.localized(config.publication, lang), lang),
         publisher=typeset_text(config.localized(config.publisher, lang), lang) if config.publisher else "")
 

@@ -1,6 +1,6 @@
 // HTML file -> axe-core violations as JSON, in Debian's headless Chromium driven by playwright-core.
 // Usage: node tests/a11y/axe.mjs FILE.html [WIDTH] [SCREENSHOT.png]
-import { chromium } from "playwright-core";
+import { launchChromium } from "./browser.mjs";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
@@ -8,11 +8,7 @@ import { pathToFileURL } from "node:url";
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const [file, width = "1280", screenshot] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--disable-quic"],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: Number(width), height: 800 } });
   // The bulletin is self-contained: refuse every request that is not the file itself.

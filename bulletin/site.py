@@ -121,14 +121,21 @@ def _entry_view(row: dict, lang: str) -> dict:
             "permalink": f"{row['month']}/{row['lang']}/{MONTH_PAGE}#{row['slug']}"}
 
 
-def _facet_values(rows: list[dict], facet: str) -> dict[str, tuple[str, list[dict]]]:
-    """key -> (title, entries): rubrics by their localised title, the other fields by their value."""
+# the vocabulary (content/*.yaml) that names a field's keys in each language
+VOCABULARY_OF = {"region": "region", "violations": "violation", "groups": "group"}
+
+
+def _facet_values(rows: list[dict], facet: str, config: Config, lang: str) -> dict[str, tuple[str, list[dict]]]:
+    """key -> (title, entries): rubrics by their localised title, vocabulary keys by their name in ``lang``,
+    tags by their value."""
     values: dict[str, tuple[str, list[dict]]] = {}
+    vocabulary = config.vocabularies.get(VOCABULARY_OF.get(facet, ""))
     for row in rows:
         keys = [row["rubric"]] if facet == "rubric" else row[facet]
         for key in keys:
             if key:
-                title = row["rubric_title"] if facet == "rubric" else key
+                title = (row["rubric_title"] if facet == "rubric" else
+                         vocabulary.name(key, lang, config.default_language) if vocabulary else key)
                 values.setdefault(key, (title, []))[1].append(row)
     return dict(sorted(values.items(), key=lambda item: item[1][0].casefold()))
 
@@ -181,7 +188,7 @@ def write_site(dist: Path, config: Config, problems: Problems) -> tuple[list[Pat
             values = [{"key": key, "anchor": _anchor(key), "title": title,
                        "entries": [dict(_entry_view(r, lang), month_title=format_month(r["month"], lang))
                                    for r in entries]}
-                      for key, (title, entries) in _facet_values(mine, facet).items()]
+                      for key, (title, entries) in _facet_values(mine, facet, config, lang).items()]
             html = env.render("site-facet.html.j2", **common, root="", facet=facet, values=values)
             outputs[dist / FACET_PAGE.format(facet=facet, lang=lang)] = html.encode("utf-8")
     lang = config.default_language
@@ -247,17 +254,14 @@ def update_site(dist: Path, config: Config, problems: Problems | None = None) ->
     return SiteResult(result, pages, home)
 
 
-def index_project(root: Path, dist: Path | None = None) -> SiteResult:
+def index_project(project, dist: Path | None = None) -> SiteResult:
     """``bulletin index``: the project's dist/ (publish's rule for where it is) re-indexed, its pages rewritten."""
-    from .config import load_config
-    from .problems import BulletinError
+    from .project import Project
     from .publish import write_index
     from .release import resolve_dist
 
-    problems = Problems(root.resolve())
-    config = load_config(root, problems)
-    if problems.errors:
-        raise BulletinError(problems)
+    project = Project.of(project).require()
+    config, problems = project.config, project.problems
     dist = resolve_dist(config, dist)
     dist.mkdir(parents=True, exist_ok=True)
     site = update_site(dist, config, problems)

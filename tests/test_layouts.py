@@ -74,7 +74,7 @@ def test_renders_in_other_languages_at_once_keep_their_own_strings(tmp_path):
     def render(lang: str) -> str:
         messages = catalogs[lang]
         return render_template(config, "archive.html.j2", messages.gettext, messages.ngettext, lang=lang,
-                               releases=[], years=[], css="", publication="P", publisher="")
+                               releases=[], years=[], site=None, css="", publication="P", publisher="")
 
     alone = {lang: render(lang) for lang in catalogs}
     assert alone["ru"] != alone["kk"]

@@ -73,7 +73,7 @@ def test_filters(archive_site):
     assert found(archive_site, "Астана", "--lang", "ru", "--to", "2026-01") == [("2026-01", "ru", "runner-detained")]
     assert found(archive_site, "KazTAG", "--rubric", "speech", "--lang", "en") == [
         ("2026-01", "en", "journalists-accreditation"), ("2026-03", "en", "kaztag-lawsuit")]
-    assert found(archive_site, "KazTAG", "--region", "almaty") == [
+    assert found(archive_site, "KazTAG", "--region", "almaty-city") == [
         ("2026-03", "en", "kaztag-lawsuit"), ("2026-03", "kk", "kaztag-lawsuit"), ("2026-03", "ru", "kaztag-lawsuit")]
     result = run("search", "KazTAG", "--limit", "2", "--format", "json", "--project", archive_site)
     data = json.loads(result.output)

@@ -135,7 +135,7 @@ def test_archive_index_shows_the_years_totals(tmp_path, monkeypatch):
     html = (site / "dist" / "index.html").read_text(encoding="utf-8")
     section = html[html.index('<section class="archive-totals"'):html.index("</section>")]
     text = " ".join(re.sub(r"<[^>]+>", " ", section).replace("\u00a0", " ").split())
-    assert text == "Итоги по годам 2026 : 5 материалов, 9 человек (2 выпуска)"
+    assert text == "Итоги по годам 2026 : 2 выпуска, 5 материалов, 9 человек, 1 кБ"
     assert "Касымов" not in html and "Касымов" not in json.dumps(manifest, ensure_ascii=False)
 
 

@@ -165,6 +165,8 @@ def html_to_pdf(html: str, config: Config, variant: str | None = None,
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
+    from .patches import apply_patches
+    apply_patches()
     refused: list[str] = []
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     fetcher = make_fetcher(config, refused)

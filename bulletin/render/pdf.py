@@ -221,6 +221,23 @@ def _follow_entries(current) -> None:
     block.block_container_layout = layout
 
 
+def failure_message(kind: str, detail: str, config: Config) -> str:
+    """What the renderer says when a layout fails: ``kind`` is memory, recursion, signal, timeout or ""."""
+    memory = config.limits["pdf_memory_mb"]
+    if kind == "memory":
+        return (f"the PDF layout needed more than {memory} MB of memory "
+                "(limit: limits.pdf_memory_mb in bulletin.yaml)")
+    if kind == "recursion":
+        return ("the PDF layout is nested too deeply (lower limits.inline_nesting or limits.nesting "
+                "in bulletin.yaml)")
+    if kind == "signal":
+        return (f"the PDF renderer stopped unexpectedly{detail}; it may have needed more than "
+                f"{memory} MB of memory (limit: limits.pdf_memory_mb in bulletin.yaml)")
+    if kind == "timeout":
+        return f"the PDF layout did not finish within {detail} s (limit: timeouts.pdf in bulletin.yaml)"
+    return "the PDF renderer failed: " + detail
+
+
 def _child(html: str, config: Config, variant: str | None, xmp: dict, created: int, pipe, current) -> None:
     die_with_parent()
     # fontTools stamps each subset font's 'head' table with this, or with the clock: the PDF's own date.
@@ -233,11 +250,9 @@ def _child(html: str, config: Config, variant: str | None, xmp: dict, created: i
         pdf, refused = html_to_pdf(html, config, variant, xmp)
         pipe.send(("ok", refused, b"" if refused else pdf))
     except MemoryError:
-        pipe.send(("error", [f"the PDF layout needed more than {config.limits['pdf_memory_mb']} MB of memory "
-                             "(limit: limits.pdf_memory_mb in bulletin.yaml)"], b""))
+        pipe.send(("error", [failure_message("memory", "", config)], b""))
     except RecursionError:
-        pipe.send(("error", ["the PDF layout is nested too deeply (lower limits.inline_nesting or limits.nesting "
-                             "in bulletin.yaml)"], b""))
+        pipe.send(("error", [failure_message("recursion", "", config)], b""))
     except BaseException as exc:  # report anything to the parent rather than die silently
         # one line, no traceback: the last frame says where it broke
         frame = traceback.extract_tb(exc.__traceback__)[-1:] or [None]
@@ -251,11 +266,18 @@ def _entry_at(view: View, anchor: str) -> str | None:
     return next((e.rel for s in view.sections for e in s.entries + view.untranslated if e.anchor == anchor), None)
 
 
-def render_pdf(view: View, timeout: int, variant: str | None = None) -> bytes:
-    """Render in a forked child so a pathological entry ends with an error at the time limit."""
+def render_pdf(view: View, timeout: int, variant: str | None = None, whole: bool = False, **chunking) -> bytes:
+    """Render in forked children so a pathological entry ends with an error at the time limit: in chunks
+    laid out in parallel and cached (render/chunked.py), or ``whole``, as one document."""
     html = render_html(view, for_print=True)
     xmp = {"publisher": view.publisher.replace("\u00a0", " "), "language": LANGUAGE_TAGS[view.lang],
            "coverage": f"{view.month} ({view.month_title})"}
+    if not whole:
+        from .chunked import render_view
+
+        pdf = render_view(view, html, timeout, variant, xmp, **chunking)
+        if pdf is not None:
+            return pdf
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     current = context.Array("c", 256, lock=False)  # the anchor of the entry being laid out
@@ -264,23 +286,20 @@ def render_pdf(view: View, timeout: int, variant: str | None = None) -> bytes:
     sender.close()
     try:
         if not receiver.poll(timeout):
-            raise PdfError(f"the PDF layout did not finish within {timeout} s "
-                           f"(limit: timeouts.pdf in bulletin.yaml)", _entry_at(view, current.value.decode()))
+            raise PdfError(failure_message("timeout", str(timeout), view.config), _entry_at(view, current.value.decode()))
         status, messages, pdf = receiver.recv()
     except EOFError:
         process.join(5)
         signal_name = f" (signal {-process.exitcode})" if process.exitcode and process.exitcode < 0 else ""
-        memory = view.config.limits["pdf_memory_mb"]
-        raise PdfError(f"the PDF renderer stopped unexpectedly{signal_name}; it may have needed more than "
-                       f"{memory} MB of memory (limit: limits.pdf_memory_mb in bulletin.yaml)",
-                       _entry_at(view, current.value.decode()))
+        raise PdfError(failure_message("signal", signal_name, view.config), _entry_at(view, current.value.decode()))
     finally:
         receiver.close()
         if process.is_alive():
             process.kill()
         process.join()
     if status != "ok":
-        raise PdfError("the PDF renderer failed: " + "; ".join(messages), _entry_at(view, current.value.decode()))
+        raise PdfError(messages[0] if messages[0].startswith("the PDF ") else failure_message("", "; ".join(messages), view.config),
+                       _entry_at(view, current.value.decode()))
     if messages:
         raise PdfError("; ".join(messages))
     return pdf

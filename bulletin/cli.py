@@ -47,10 +47,14 @@ def cli() -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Show each stage's timing.")
 @click.option("--pdf-variant", "pdf_variant", type=click.Choice(PDF_VARIANTS),
               help="PDF flavour (default: pdf_variant in bulletin.yaml, else pdf/ua-1); pdf/a-3u for archives.")
-def build(month, langs, formats, project, out, strict, quiet, verbose, pdf_variant):
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Processes laying out at once (default: the cores).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write build/.cache/ (chunk PDFs, conversions).")
+def build(month, langs, formats, project, out, strict, quiet, verbose, pdf_variant, jobs, no_cache):
     """Build MONTH (YYYY-MM; default: the newest) into <out>/<MONTH>/bulletin-<MONTH>-<lang>.<ext>."""
     from .build import build_month
+    from .scheduler import configure
 
+    configure(jobs, cache=not no_cache)
     _check_month_arg(month)
     interactive = sys.stderr.isatty() and not quiet
 

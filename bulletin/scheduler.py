@@ -14,8 +14,22 @@ from typing import Callable
 from .processes import die_with_parent
 
 
+_JOBS: list[int | None] = [None]
+
+
+def configure(jobs: int | None = None, cache: bool = True) -> None:
+    """The command line's --jobs and --no-cache, for every render this process starts."""
+    from .cache import disable
+
+    _JOBS[0] = jobs
+    if not cache:
+        disable()
+
+
 def default_jobs() -> int:
-    """The cores this process may use (the affinity mask, not the machine's count)."""
+    """--jobs, else the cores this process may use (the affinity mask, not the machine's count)."""
+    if _JOBS[0]:
+        return _JOBS[0]
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 

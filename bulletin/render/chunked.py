@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import time
 
+from ..cache import folder_digest, open_cache
 from ..epoch import ENV as SOURCE_DATE_EPOCH
 from ..scheduler import Task, TaskError, run_tasks
 from .assembly import assemble, read_layout
-from .chunks import Chunk, make_chunk, make_folio, split_document
+from . import fonts_dir
+from .chunks import make_chunk, make_folio, split_document
 
 # Layouts of the contents tried before its page count settles (each try moves the entries' pages by the
 # change in its own length); in practice the second one always agrees.
@@ -42,7 +44,11 @@ class ChunkRenderer:
         self.deadline = time.monotonic() + timeout  # the limit is for the whole PDF, however many phases
 
     def _key(self, html: str, variant: str) -> str | None:
-        return self.cache.key(html, variant, self.view.config) if self.cache else None
+        """The chunk's HTML holds its styles and images; the fonts, the variant and the tools' versions
+        (Cache.key) are the rest of what its layout depends on."""
+        if not self.cache:
+            return None
+        return self.cache.key("pdf-chunk", html, str(variant), folder_digest(fonts_dir(self.view.config)))
 
     def render(self, named: dict[str, str], variant: str | None = None) -> dict[str, bytes]:
         """Chunk name -> HTML in, chunk name -> PDF out; cached ones are not laid out again. ``variant``:
@@ -100,18 +106,30 @@ def render_chunked(view, html: str, timeout: int, variant: str | None, xmp: dict
         if layouts[contents.name].pages == before:
             break
     folio = renderer.render({"folio": make_folio(head, kinds)}, variant="none")["folio"]
-    return assemble([(pdfs[part.name], chunks[part.name].borrowed) for part in parts], folio)
+    pieces = [(pdfs[part.name], chunks[part.name].borrowed) for part in parts]
+    # The assembly is a function of its pieces (pikepdf writes a deterministic /ID): a rebuild with nothing
+    # changed reads it back instead of merging again.
+    key = cache.key("pdf-assembly", folio, *(data for data, _ in pieces), *(" ".join(sorted(b)) for _, b in pieces)) \
+        if cache else None
+    merged = cache.get(key) if cache else None
+    if merged is None:
+        merged = assemble(pieces, folio)
+        if cache:
+            cache.put(key, merged)
+    return merged
 
 
 
 
 
 def render_view(view, html: str, timeout: int, variant: str | None, xmp: dict, jobs: int | None = None,
-                cache=None, renderer: ChunkRenderer | None = None) -> bytes | None:
+                cache="project", renderer: ChunkRenderer | None = None) -> bytes | None:
     """render_pdf's chunked path: None when the template cannot be split; failures as PdfError, located at
     the entry being laid out when the child knew it."""
     from .pdf import PdfError, _entry_at, failure_message
 
+    if cache == "project":  # build/.cache/ of the view's project, unless --no-cache
+        cache = open_cache(view.config.root)
     try:
         return render_chunked(view, html, timeout, variant, xmp, jobs, cache, renderer)
     except ValueError:

@@ -166,6 +166,9 @@ def build_month(root: Path, month: str | None = None, langs: str | None = None, 
         raise BulletinError(probe)
     lang_list = parse_languages(langs, config)
     format_list = parse_formats(formats)
+    if converter is None:  # conversions kept between builds in build/.cache/ (bulletin/cache.py)
+        from .cache import open_cache
+        converter = Converter(config.root, config.timeouts["pandoc"], config.limits, open_cache(config.root))
     content = load_month_content(root, month, lang_list, converter, timings)
     for lang in lang_list:  # publish has its own rule for this: translation coverage thresholds
         if lang in content.bulletins:
@@ -174,7 +177,15 @@ def build_month(root: Path, month: str | None = None, langs: str | None = None, 
         raise BulletinError(content.problems)
     out_dir = (out_dir or config.root / "build").resolve()
     _refuse_content_dir(out_dir, config)
-    outputs = render_outputs(content, lang_list, format_list, out_dir, progress, timings, pdf_variant)
+    if len(lang_list) * len(format_list) > 1:  # languages and formats in parallel, as publish does
+        from .scheduler import render_parallel
+
+        base = out_dir / content.month
+        made = render_parallel(content, [(lang, fmt) for lang in lang_list for fmt in format_list], progress,
+                               timings, pdf_variant)
+        outputs = {base / name: data for name, data in sorted(made.items())}
+    else:
+        outputs = render_outputs(content, lang_list, format_list, out_dir, progress, timings, pdf_variant)
     if content.problems.fatal(strict):
         raise BulletinError(content.problems)
     try:
@@ -183,6 +194,7 @@ def build_month(root: Path, month: str | None = None, langs: str | None = None, 
         content.problems.error(Path(exc.filename or out_dir), 0,
                                f"cannot write the outputs: {exc.strerror or exc}; earlier outputs are unchanged")
         raise BulletinError(content.problems)
+    converter.flush()  # the month was built: its conversions are kept for the next build
     return BuildResult(written, content.problems, timings)
 
 

@@ -16,9 +16,9 @@ LIMIT_MB = 256  # the folder is pruned, oldest use first, past this
 _ENABLED = [True]
 
 
-def disable() -> None:
-    """``--no-cache``: nothing is read from or written to the cache in this process."""
-    _ENABLED[0] = False
+def use_cache(enabled: bool) -> None:
+    """``--no-cache`` (False): nothing is read from or written to the cache by this process's builds."""
+    _ENABLED[0] = enabled
 
 
 @functools.lru_cache(maxsize=1)

@@ -495,13 +495,16 @@ class Converter:
                                                          "in bulletin.yaml)")
 
     def __init__(self, root: Path, timeout: int = 120, limits: dict | None = None, disk=None):
-        """``disk``: a bulletin.cache.Cache that keeps conversions between runs (the project's build/.cache/
-        by default; None with --no-cache)."""
-        from .cache import open_cache
-
+        """``disk``: a bulletin.cache.Cache that keeps conversions between runs (build uses the project's
+        build/.cache/); new ones are written by flush(), once the month has passed its checks."""
         self.root, self.timeout, self.limits = root, timeout, limits or DEFAULT_LIMITS
         self.cache: dict[str, tuple[list, str, list, Problems]] = {}
-        self.disk = open_cache(root) if disk is None else disk or None
+        self.disk, self.pending = disk, []
+
+    def flush(self) -> None:
+        for key in self.pending:
+            self._store(key)
+        self.pending = []
 
     def _disk_key(self, key: str) -> str:
         return self.disk.key("pandoc", READER, json.dumps(self.limits, sort_keys=True), key)
@@ -568,7 +571,7 @@ class Converter:
             for (entry, blocks, assets, local, raw), fragment in zip(prepared, fragments):
                 fragment = sanitize_html(fragment, entry, local, raw)
                 self.cache[_body_key(entry, lang_of[entry.key], printed)] = (blocks, fragment, assets, local)
-                self._store(_body_key(entry, lang_of[entry.key], printed))
+                self.pending.append(_body_key(entry, lang_of[entry.key], printed))
         result = {}
         for entry in entries:
             key = _body_key(entry, lang_of[entry.key], printed)

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import fcntl
 import hashlib
 import json
-import multiprocessing
 import os
 import re
 import shutil
 import tempfile
-import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .build import Month, Progress, load_month_content, render_outputs
+from .build import Month, Progress, load_month_content
 from .collection import OK, report_translations
 from .config import Config, load_config
 from .content import MONTH_RE
@@ -112,60 +109,12 @@ def refuse_low_coverage(content: Month) -> list[str]:
     return lines
 
 
-_SHARED: Month | None = None  # what forked render workers read, so the month is never pickled
-
-
-def _render_task(lang: str, fmt: str) -> tuple[dict[str, bytes], list, dict[str, float]]:
-    month = _SHARED
-    known = len(month.problems.items)
-    timings: dict[str, float] = {}
-    outputs = render_outputs(month, [lang], [fmt], Path("."), None, timings)
-    return {path.name: data for path, data in outputs.items()}, month.problems.items[known:], timings
-
-
 def render_release(content: Month, progress: Progress | None, timings: dict) -> dict[str, bytes]:
-    """Every language and format, as (language, format) tasks over the CPU cores.
-
-    render_pdf forks one child per PDF but waits for it, so on its own only one core works;
-    forked workers overlap WeasyPrint, pandoc and Jinja across languages.
-    """
-    global _SHARED
-    # Imported here once, so each forked PDF child inherits WeasyPrint instead of importing it again
-    # (about 0.7 s of CPU per PDF; the PDFs come out byte-identical).
-    import weasyprint  # noqa: F401
+    """Every language and format, as (language, format) tasks over the CPU cores (bulletin/scheduler.py)."""
+    from .scheduler import render_parallel
 
     tasks = [(lang, fmt) for fmt in ("pdf", "docx", "html") for lang in content.config.languages]
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    workers = min(len(tasks), cores)
-    started = time.perf_counter()
-    outputs: dict[str, bytes] = {}
-
-    def collect(lang: str, fmt: str, result) -> None:
-        files, problems, spent = result
-        outputs.update(files)
-        for problem in problems:
-            if problem not in content.problems.items:
-                content.problems.items.append(problem)
-        for stage, seconds in spent.items():
-            timings[stage] = timings.get(stage, 0.0) + seconds
-        if progress:
-            progress(f"{lang} {fmt}")
-
-    _SHARED = content
-    try:
-        if workers < 2:
-            for lang, fmt in tasks:
-                collect(lang, fmt, _render_task(lang, fmt))
-        else:
-            context = multiprocessing.get_context("fork")
-            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-                futures = {pool.submit(_render_task, lang, fmt): (lang, fmt) for lang, fmt in tasks}
-                for future in concurrent.futures.as_completed(futures):
-                    collect(*futures[future], future.result())
-    finally:
-        _SHARED = None
-    timings["render (wall)"] = time.perf_counter() - started
-    return outputs
+    return render_parallel(content, tasks, progress, timings)
 
 
 _STREAM = re.compile(rb"stream\r?\n")

@@ -19,11 +19,10 @@ _JOBS: list[int | None] = [None]
 
 def configure(jobs: int | None = None, cache: bool = True) -> None:
     """The command line's --jobs and --no-cache, for every render this process starts."""
-    from .cache import disable
+    from .cache import use_cache
 
     _JOBS[0] = jobs
-    if not cache:
-        disable()
+    use_cache(cache)
 
 
 def default_jobs() -> int:
@@ -140,3 +139,60 @@ def _collect(slot: _Running):
         kind, message = value
         raise TaskError(message, slot.task, _probe(slot), kind=kind)
     return value
+
+
+_SHARED: list = [None]  # the month forked output workers read, so that it is never pickled
+
+
+def _render_output(lang: str, fmt: str):
+    from .build import render_outputs
+
+    month = _SHARED[0]
+    known = len(month.problems.items)
+    timings: dict[str, float] = {}
+    outputs = render_outputs(month, [lang], [fmt], Path("."), None, timings, _SHARED[1])
+    return {path.name: data for path, data in outputs.items()}, month.problems.items[known:], timings
+
+
+def render_parallel(month, tasks: list[tuple[str, str]], progress=None, timings: dict | None = None,
+                    pdf_variant: str | None = None) -> dict[str, bytes]:
+    """Every (language, format) output of a checked month, file name -> bytes: build --lang all and publish
+    share it. Outputs are laid out in forked workers, at most --jobs at a time (a PDF's own chunks are
+    laid out by its worker's children); problems come back to ``month.problems``."""
+    import concurrent.futures
+
+    import weasyprint  # noqa: F401  imported once, inherited by every worker and PDF child
+
+    timings = {} if timings is None else timings
+    started = time.perf_counter()
+    outputs: dict[str, bytes] = {}
+    workers = min(len(tasks), default_jobs())
+
+    def collect(lang: str, fmt: str, result) -> None:
+        files, problems, spent = result
+        outputs.update(files)
+        for problem in problems:
+            if problem not in month.problems.items:
+                month.problems.items.append(problem)
+        for stage, seconds in spent.items():
+            timings[stage] = timings.get(stage, 0.0) + seconds
+        if progress:
+            progress(f"{lang} {fmt}")
+
+    _SHARED[:] = [month, pdf_variant]
+    try:
+        if workers < 2:
+            for lang, fmt in tasks:
+                collect(lang, fmt, _render_output(lang, fmt))
+        else:
+            context = multiprocessing.get_context("fork")
+            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+                # PDFs first: they take longest, so a DOCX or an HTML ends the run, not a PDF
+                ordered = sorted(tasks, key=lambda t: t[1] != "pdf")
+                futures = {pool.submit(_render_output, lang, fmt): (lang, fmt) for lang, fmt in ordered}
+                for future in concurrent.futures.as_completed(futures):
+                    collect(*futures[future], future.result())
+    finally:
+        _SHARED[:] = [None]
+    timings["render (wall)"] = time.perf_counter() - started
+    return outputs

@@ -142,3 +142,26 @@ def render_view(view, html: str, timeout: int, variant: str | None, xmp: dict, j
             raise PdfError(exc.message.split(": ", 1)[1].rsplit(" in ", 1)[0]) from None
         detail = exc.message.split("unexpectedly", 1)[1] if exc.kind == "signal" else exc.message
         raise PdfError(failure_message(exc.kind, detail, view.config), entry) from None
+
+
+def preview_entry(view, anchor: str, timeout: int, cache="project") -> bytes | None:
+    """One entry alone under its rubric's title, with the bulletin's print styles: its own 1–3 pages, laid
+    out in about a second (serve's print preview). None when the view has no such entry."""
+    import re
+
+    from .html import render_html
+    from .chunks import Part
+
+    head, parts = split_document(render_html(view, for_print=True))
+    article = re.compile(rf'<article\b[^>]*\bid="{re.escape(anchor)}".*?</article>', re.DOTALL)
+    for part in parts:
+        found = article.search(part.html) if part.kind == "section" else None
+        if found:
+            opening = part.html[:part.html.find("<article")]  # the section's tag and the rubric's title
+            alone = Part(anchor, opening + found.group(0) + "\n</section>", "section")
+            break
+    else:
+        return None
+    chunk = make_chunk(head, alone)
+    renderer = ChunkRenderer(view, timeout, None, {}, 1, open_cache(view.config.root) if cache == "project" else cache)
+    return renderer.render({anchor: chunk.html})[anchor]

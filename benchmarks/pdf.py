@@ -100,6 +100,22 @@ def build(root: Path, langs: str = LANG, formats: str = "pdf") -> None:
     build_month(root, MONTH, langs, formats)
 
 
+def _size(root: Path) -> int:
+    return (root / "build" / MONTH / f"bulletin-{MONTH}-{LANG}.pdf").stat().st_size
+
+
+def _whole_size(root: Path) -> str:
+    """The same month laid out as one document, for the size the chunks' repeated font subsets add."""
+    from bulletin.build import load_month_content
+    from bulletin.render import make_view
+    from bulletin.render.pdf import render_pdf
+
+    month = load_month_content(root, MONTH, [LANG])
+    view = make_view(month.bulletins[LANG], month.converted[LANG], month.messages[LANG], month.created[LANG])
+    whole = len(render_pdf(view, 600, whole=True))
+    return f"chunked; as one document {whole / 1024:.0f} KiB ({_size(root) / whole - 1:+.1%})"
+
+
 def run(folder: Path, entries: int, memory_entries: int) -> list[tuple[str, str, str]]:
     import weasyprint  # imported up front: neither side of a ratio pays for it
 
@@ -121,6 +137,7 @@ def run(folder: Path, entries: int, memory_entries: int) -> list[tuple[str, str,
         stream.write("\nРедакция дополнила материал новыми подробностями после публикации.\n")
     ratio("edit", timed(build, root), "one entry's body edited, then build --format pdf")
     ratio("no-op", timed(build, root), "build --format pdf again, nothing changed")
+    rows.append(("size", f"{_size(root) / 1024:.0f} KiB", _whole_size(root)))
 
     # (d) every language and format, no cache: one output after another in one process (--jobs 1), then
     # the same build with the scheduler's default (the cores)

@@ -166,9 +166,21 @@ def build_month(root: Path, month: str | None = None, langs: str | None = None, 
         raise BulletinError(probe)
     lang_list = parse_languages(langs, config)
     format_list = parse_formats(formats)
+    from . import cache
     if converter is None:  # conversions kept between builds in build/.cache/ (bulletin/cache.py)
-        from .cache import open_cache
-        converter = Converter(config.root, config.timeouts["pandoc"], config.limits, open_cache(config.root))
+        converter = Converter(config.root, config.timeouts["pandoc"], config.limits, cache.open_cache(config.root))
+    cache.hold_writes()  # nothing under build/ unless the build succeeds, the cache included
+    try:
+        return _build_checked(root, month, lang_list, format_list, out_dir, strict, progress, converter,
+                              pdf_variant, timings, config)
+    finally:
+        cache.drop_held()
+
+
+def _build_checked(root, month, lang_list, format_list, out_dir, strict, progress, converter, pdf_variant,
+                   timings, config) -> BuildResult:
+    from . import cache
+
     content = load_month_content(root, month, lang_list, converter, timings)
     for lang in lang_list:  # publish has its own rule for this: translation coverage thresholds
         if lang in content.bulletins:
@@ -194,7 +206,7 @@ def build_month(root: Path, month: str | None = None, langs: str | None = None, 
         content.problems.error(Path(exc.filename or out_dir), 0,
                                f"cannot write the outputs: {exc.strerror or exc}; earlier outputs are unchanged")
         raise BulletinError(content.problems)
-    converter.flush()  # the month was built: its conversions are kept for the next build
+    cache.commit()  # the month was built: its chunks and conversions are kept for the next build
     return BuildResult(written, content.problems, timings)
 
 

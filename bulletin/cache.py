@@ -14,6 +14,9 @@ MAGIC = b"bulletin-cache 1\n"
 DIGEST = 32  # sha256 of the payload, stored after MAGIC: a torn or garbled file is never trusted
 LIMIT_MB = 256  # the folder is pruned, oldest use first, past this
 _ENABLED = [True]
+# While a build runs, new entries wait here (folder -> key -> bytes) and reach the disk only when the
+# build has written its outputs: a build that fails writes nothing under build/, the cache included.
+_PENDING: dict[Path, dict[str, bytes]] | None = None
 
 
 def use_cache(enabled: bool) -> None:
@@ -72,6 +75,9 @@ class Cache:
         return self.folder / key[:2] / key
 
     def get(self, key: str) -> bytes | None:
+        if _PENDING is not None and key in _PENDING.get(self.folder, {}):
+            self.hits += 1
+            return _PENDING[self.folder][key]
         path = self._path(key)
         try:
             raw = path.read_bytes()
@@ -93,6 +99,12 @@ class Cache:
 
     def put(self, key: str, data: bytes) -> None:
         """Best effort: a full disk or a read-only build folder only means no caching."""
+        if _PENDING is not None:
+            _PENDING.setdefault(self.folder, {})[key] = data
+            return
+        self.write(key, data)
+
+    def write(self, key: str, data: bytes) -> None:
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -123,3 +135,41 @@ class Cache:
 def open_cache(root: Path) -> Cache | None:
     """The project's cache, build/.cache/ (None with --no-cache)."""
     return Cache(root / "build" / ".cache") if _ENABLED[0] else None
+
+
+def hold_writes() -> None:
+    """From now on this process's cache entries wait in memory (forked workers inherit the state)."""
+    global _PENDING
+    _PENDING = {}
+
+
+def take_held() -> dict[Path, dict[str, bytes]]:
+    """The entries held so far, handed over (a worker gives them to the build that forked it)."""
+    global _PENDING
+    held, _PENDING = _PENDING or {}, ({} if _PENDING is not None else None)
+    return held
+
+
+def hold(held: dict[Path, dict[str, bytes]]) -> None:
+    """Entries from a worker join this process's held ones."""
+    if _PENDING is None:
+        commit(held)
+        return
+    for folder, entries in held.items():
+        _PENDING.setdefault(folder, {}).update(entries)
+
+
+def commit(held: dict[Path, dict[str, bytes]] | None = None) -> None:
+    """Write the held entries (the build succeeded), and write directly from now on."""
+    global _PENDING
+    held = take_held() if held is None else held
+    _PENDING = None
+    for folder, entries in held.items():
+        cache = Cache(folder)
+        for key, data in entries.items():
+            cache.write(key, data)
+
+
+def drop_held() -> None:
+    global _PENDING
+    _PENDING = None

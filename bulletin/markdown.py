@@ -496,15 +496,10 @@ class Converter:
 
     def __init__(self, root: Path, timeout: int = 120, limits: dict | None = None, disk=None):
         """``disk``: a bulletin.cache.Cache that keeps conversions between runs (build uses the project's
-        build/.cache/); new ones are written by flush(), once the month has passed its checks."""
+        build/.cache/)."""
         self.root, self.timeout, self.limits = root, timeout, limits or DEFAULT_LIMITS
         self.cache: dict[str, tuple[list, str, list, Problems]] = {}
-        self.disk, self.pending = disk, []
-
-    def flush(self) -> None:
-        for key in self.pending:
-            self._store(key)
-        self.pending = []
+        self.disk = disk
 
     def _disk_key(self, key: str) -> str:
         return self.disk.key("pandoc", READER, json.dumps(self.limits, sort_keys=True), key)
@@ -571,7 +566,7 @@ class Converter:
             for (entry, blocks, assets, local, raw), fragment in zip(prepared, fragments):
                 fragment = sanitize_html(fragment, entry, local, raw)
                 self.cache[_body_key(entry, lang_of[entry.key], printed)] = (blocks, fragment, assets, local)
-                self.pending.append(_body_key(entry, lang_of[entry.key], printed))
+                self._store(_body_key(entry, lang_of[entry.key], printed))
         result = {}
         for entry in entries:
             key = _body_key(entry, lang_of[entry.key], printed)

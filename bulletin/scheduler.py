@@ -144,14 +144,25 @@ def _collect(slot: _Running):
 _SHARED: list = [None]  # the month forked output workers read, so that it is never pickled
 
 
+def _start_worker(parent: int) -> None:
+    """A worker dies with the build (it is not the renderer's child that die_with_parent already binds),
+    and holds its own new cache entries, not a copy of the build's."""
+    from .cache import _PENDING, hold_writes
+
+    die_with_parent(parent)
+    if _PENDING is not None:
+        hold_writes()
+
+
 def _render_output(lang: str, fmt: str):
     from .build import render_outputs
+    from .cache import take_held
 
     month = _SHARED[0]
     known = len(month.problems.items)
     timings: dict[str, float] = {}
     outputs = render_outputs(month, [lang], [fmt], Path("."), None, timings, _SHARED[1])
-    return {path.name: data for path, data in outputs.items()}, month.problems.items[known:], timings
+    return {path.name: data for path, data in outputs.items()}, month.problems.items[known:], timings, take_held()
 
 
 def render_parallel(month, tasks: list[tuple[str, str]], progress=None, timings: dict | None = None,
@@ -168,8 +179,11 @@ def render_parallel(month, tasks: list[tuple[str, str]], progress=None, timings:
     outputs: dict[str, bytes] = {}
     workers = min(len(tasks), default_jobs())
 
+    from .cache import hold
+
     def collect(lang: str, fmt: str, result) -> None:
-        files, problems, spent = result
+        files, problems, spent, held = result
+        hold(held)
         outputs.update(files)
         for problem in problems:
             if problem not in month.problems.items:
@@ -186,7 +200,8 @@ def render_parallel(month, tasks: list[tuple[str, str]], progress=None, timings:
                 collect(lang, fmt, _render_output(lang, fmt))
         else:
             context = multiprocessing.get_context("fork")
-            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                                                        initargs=(os.getpid(),)) as pool:
                 # PDFs first: they take longest, so a DOCX or an HTML ends the run, not a PDF
                 ordered = sorted(tasks, key=lambda t: t[1] != "pdf")
                 futures = {pool.submit(_render_output, lang, fmt): (lang, fmt) for lang, fmt in ordered}

@@ -99,8 +99,16 @@ def test_checks_fail_when_a_chunk_is_shifted_by_one_page(month, monkeypatch):
         return layout
     monkeypatch.setattr(chunked, "read_layout", shifted)
     wrong = render_pdf(view, 120, jobs=2)
-    assert check_page_numbers(wrong)
     assert check_contents(wrong, titles, CONTENTS)
+    assert not check_bookmarks(wrong, titles)  # bookmarks and links follow the pages themselves
+
+
+def test_checks_fail_when_the_page_numbers_are_shifted_by_one_page(month, monkeypatch):
+    view, _ = month
+    real = chunked.make_folio
+    monkeypatch.setattr(chunked, "make_folio", lambda head, kinds: real(head, kinds[:4] + ["section"] + kinds[4:]))
+    wrong = render_pdf(view, 120, jobs=2)
+    assert check_page_numbers(wrong)[0] == "page 5 prints '6' as its number"
 
 
 def test_checks_fail_when_a_chunk_loses_its_structure_tree(month, monkeypatch):
@@ -115,6 +123,6 @@ def test_checks_fail_when_a_chunk_loses_its_structure_tree(month, monkeypatch):
             pdf.save(buffer)
         return real(chunks[:2] + [(buffer.getvalue(), borrowed)] + chunks[3:], folio)
     monkeypatch.setattr(chunked, "assemble", without_tree)
-    wrong = render_pdf(view, 120, jobs=2)
+    wrong = render_pdf(view, 120, jobs=2, cache=None)  # the cached assembly would be the right one
     assert check_structure(wrong, titles)
     assert not check_page_numbers(wrong)  # only the tree is wrong

@@ -137,6 +137,11 @@ def open_cache(root: Path) -> Cache | None:
     return Cache(root / "build" / ".cache") if _ENABLED[0] else None
 
 
+def building() -> bool:
+    """Inside build_month (writes held): where the project's cache is used by default."""
+    return _PENDING is not None
+
+
 def hold_writes() -> None:
     """From now on this process's cache entries wait in memory (forked workers inherit the state)."""
     global _PENDING

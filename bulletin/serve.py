@@ -202,7 +202,9 @@ class Preview:
             return 409, "text/html; charset=utf-8", page.encode("utf-8")
         with self._pdf_lock:
             try:
-                return 200, "application/pdf", render_pdf(view, view.config.timeouts["pdf"])
+                from .cache import open_cache  # the chunks of the last PDF: one edit redoes one rubric
+                return 200, "application/pdf", render_pdf(view, view.config.timeouts["pdf"],
+                                                          cache=open_cache(view.config.root))
             except PdfError as exc:
                 failed = Problems(self.root)
                 failed.error(view.config.content_dir / view.month, 0, f"{view.lang} pdf: {exc}")

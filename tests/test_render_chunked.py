@@ -11,6 +11,7 @@ import pytest
 
 import bulletin.render.chunked as chunked
 from bulletin.build import load_month_content
+from bulletin.cache import Cache
 from bulletin.render import make_view
 from bulletin.render.pdf import render_pdf
 from conftest import make_project, entry
@@ -57,9 +58,15 @@ def month(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def chunked_pdf(month):
+def store(tmp_path_factory):
+    """One cache for the module: a sabotaged build lays out again only what its sabotage changes."""
+    return Cache(tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture(scope="module")
+def chunked_pdf(month, store):
     view, _ = month
-    return render_pdf(view, 120, jobs=2)
+    return render_pdf(view, 120, jobs=2, cache=store)
 
 
 def all_problems(data: bytes, titles: list[str]) -> list[str]:
@@ -88,7 +95,7 @@ def test_a_link_into_another_rubric_survives_assembly(chunked_pdf):
     assert links.count("entry-n-7") >= 2  # the contents' and the cross-reference in entry n-0
 
 
-def test_checks_fail_when_a_chunk_is_shifted_by_one_page(month, monkeypatch):
+def test_checks_fail_when_a_chunk_is_shifted_by_one_page(month, store, monkeypatch):
     view, titles = month
     real = chunked.read_layout
 
@@ -98,16 +105,24 @@ def test_checks_fail_when_a_chunk_is_shifted_by_one_page(month, monkeypatch):
             layout.pages += 1
         return layout
     monkeypatch.setattr(chunked, "read_layout", shifted)
-    wrong = render_pdf(view, 120, jobs=2)
+    wrong = render_pdf(view, 120, jobs=2, cache=store)
     assert check_contents(wrong, titles, CONTENTS)
     assert not check_bookmarks(wrong, titles)  # bookmarks and links follow the pages themselves
 
 
 def test_checks_fail_when_the_page_numbers_are_shifted_by_one_page(month, monkeypatch):
     view, _ = month
-    real = chunked.make_folio
-    monkeypatch.setattr(chunked, "make_folio", lambda head, kinds: real(head, kinds[:4] + ["section"] + kinds[4:]))
-    wrong = render_pdf(view, 120, jobs=2)
+    real = chunked.assemble
+
+    def shifted(chunks, folio=None):  # from page 5 on, each page gets the next page's number
+        with pikepdf.open(io.BytesIO(folio)) as numbers:
+            del numbers.pages[4]
+            numbers.pages.append(numbers.pages[0])
+            buffer = io.BytesIO()
+            numbers.save(buffer)
+        return real(chunks, buffer.getvalue())
+    monkeypatch.setattr(chunked, "assemble", shifted)
+    wrong = render_pdf(view, 120, jobs=2, cache=None)  # the cached assembly would be the right one
     assert check_page_numbers(wrong)[0] == "page 5 prints '6' as its number"
 
 

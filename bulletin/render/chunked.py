@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 
-from ..cache import folder_digest, open_cache
+from ..cache import building, folder_digest, open_cache
 from ..epoch import ENV as SOURCE_DATE_EPOCH
 from ..scheduler import Task, TaskError, run_tasks
 from .assembly import assemble, read_layout
@@ -15,13 +15,16 @@ from .chunks import make_chunk, make_folio, split_document
 # Layouts of the contents tried before its page count settles (each try moves the entries' pages by the
 # change in its own length); in practice the second one always agrees.
 CONTENTS_TRIES = 3
+FONT_EPOCH = 946684800  # 2000-01-01: what font subsets are stamped with (the PDF's dates are its metadata)
 
 
 def layout_chunk(html: str, config, variant: str | None, xmp: dict, created: int, current=None) -> bytes:
     """In a forked child: one chunk document -> PDF, with the renderer's memory limit and entry probe."""
     from . import pdf as renderer
 
-    os.environ[SOURCE_DATE_EPOCH] = str(created)  # fontTools' subset timestamps: the PDF's own date
+    # fontTools stamps each font subset with this: a constant, so that a chunk's bytes depend on its HTML
+    # alone (its cache key) and a rebuild from the cache is the same file as a cold one
+    os.environ[SOURCE_DATE_EPOCH] = str(created)
     import weasyprint  # noqa: F401  (loaded before the limit: it bounds the layout, not the libraries)
 
     renderer._limit_memory(config.limits["pdf_memory_mb"])
@@ -39,7 +42,7 @@ class ChunkRenderer:
     def __init__(self, view, timeout: int, variant: str | None, xmp: dict, jobs: int | None = None, cache=None):
         self.view, self.timeout, self.jobs, self.cache = view, timeout, jobs, cache
         self.variant = variant or view.config.pdf_variant
-        self.xmp, self.created = xmp, int(view.created.timestamp())
+        self.xmp, self.created = xmp, FONT_EPOCH
         self.laid_out: list[str] = []  # chunk names actually laid out (not from the cache), for tests and timings
         self.deadline = time.monotonic() + timeout  # the limit is for the whole PDF, however many phases
 
@@ -83,7 +86,7 @@ def render_chunked(view, html: str, timeout: int, variant: str | None, xmp: dict
     cannot be split (the caller lays it out whole); TaskError: a layout failed."""
     head, parts = split_document(html)
     renderer = renderer or ChunkRenderer(view, timeout, variant, xmp, jobs, cache)
-    chunks = {part.name: make_chunk(head, part) for part in parts}
+    chunks = {part.name: make_chunk(head, part, dated=part is parts[0]) for part in parts}
     pdfs = renderer.render({name: chunk.html for name, chunk in chunks.items()})
     layouts = {name: read_layout(pdfs[name], chunks[name].borrowed) for name in chunks}
     contents = next((p for p in parts if p.kind == "contents"), None)
@@ -96,7 +99,7 @@ def render_chunked(view, html: str, timeout: int, variant: str | None, xmp: dict
             first += layouts[part.name].pages
         if contents is None:
             break
-        numbered = make_chunk(head, contents, pages)
+        numbered = make_chunk(head, contents, pages, dated=contents is parts[0])
         if numbered.html == chunks[contents.name].html:
             break
         chunks[contents.name] = numbered
@@ -128,8 +131,8 @@ def render_view(view, html: str, timeout: int, variant: str | None, xmp: dict, j
     the entry being laid out when the child knew it."""
     from .pdf import PdfError, _entry_at, failure_message
 
-    if cache == "project":  # build/.cache/ of the view's project, unless --no-cache
-        cache = open_cache(view.config.root)
+    if cache == "project":  # build/.cache/ during a build (unless --no-cache); a direct call caches nothing
+        cache = open_cache(view.config.root) if building() else None
     try:
         return render_chunked(view, html, timeout, variant, xmp, jobs, cache, renderer)
     except ValueError:

@@ -17,6 +17,10 @@ _SECTION_ID = re.compile(r'<section\b[^>]*\bid="([^"]+)"')
 _INTERNAL_LINK = re.compile(r'<a\b[^>]*?\bhref="#([^"]+)"[^>]*>')
 _COLOPHON = re.compile(r'<footer class="colophon">.*?</footer>', re.DOTALL)
 _TOC_LINK = re.compile(r'<a href="#([^"]+)"')
+# The document's dates (bulletin/epoch.py: the newest content) change with every edit but lay nothing
+# out: only the first chunk, whose metadata the assembly keeps, carries them, so an edit does not
+# change every other chunk's cache key.
+_DATES = re.compile(r'<meta name="dcterms\.(?:created|modified)" content="[^"]*">\n?')
 # Printed in the contents' first layout, before the real page numbers are known: as wide as any real one.
 PLACEHOLDER_PAGE = "000"
 CONTENTS_CSS = '.toc a::after { content: leader(". ") attr(data-page); }'
@@ -109,8 +113,10 @@ def number_contents(html: str, pages: dict[str, int] | None) -> str:
     return _TOC_LINK.sub(number, html)
 
 
-def make_chunk(head: str, part: Part, pages: dict[str, int] | None = None) -> Chunk:
-    """A whole HTML document for one part: the same head and styles, no page numbers of its own."""
+def make_chunk(head: str, part: Part, pages: dict[str, int] | None = None, dated: bool = False) -> Chunk:
+    """A whole HTML document for one part: the same head and styles, no page numbers of its own;
+    ``dated``: the first chunk, which keeps the document's dates."""
+    head = head if dated else _DATES.sub("", head)
     css = NO_FOLIO_CSS
     body = part.html
     if part.kind == "contents":
@@ -126,7 +132,7 @@ def make_folio(head: str, kinds: list[str]) -> str:
     """One empty page per page of the bulletin (``kinds``: each page's part kind), printing its number
     where the template prints it, in the template's own style."""
     pages = "".join(f'<div class="folio folio-{kind}"></div>\n' for kind in kinds)
-    return _document(head, FOLIO_CSS, pages)
+    return _document(_DATES.sub("", head), FOLIO_CSS, pages)
 
 
 def _document(head: str, css: str, body: str) -> str:

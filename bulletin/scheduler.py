@@ -79,21 +79,9 @@ def _child(task: Task, sender, probe) -> None:
         sender.close()
 
 
-def _context():
-    """Children come from a fork server started once, with WeasyPrint already imported, not from the build:
-    a child forked from the build would carry the build's whole memory (the month, its HTML, the chunk
-    PDFs) into its own RSS. Where there is no fork server, plain fork."""
-    try:
-        context = multiprocessing.get_context("forkserver")
-    except ValueError:
-        return multiprocessing.get_context("fork")
-    context.set_forkserver_preload(["weasyprint", "bulletin.render.chunked", "bulletin.render.pdf"])
-    return context
-
-
 def run_tasks(tasks: list[Task], jobs: int | None = None) -> list:
     """Every task's result, in order. The first failure stops the rest and is raised as TaskError."""
-    context = _context()
+    context = multiprocessing.get_context("fork")
     jobs = max(1, jobs or default_jobs())
     order = sorted(range(len(tasks)), key=lambda i: -tasks[i].cost)
     results: list = [None] * len(tasks)

@@ -163,6 +163,23 @@ def build_month(project: Project | Path, month: str | None = None, langs: list[s
     unknown = [fmt for fmt in format_list if fmt not in known]
     if unknown:  # the command line's --format is checked by Project.formats; a caller's list here
         raise ValueError(f"unknown format {', '.join(unknown)} (known: {', '.join(known)})")
+    from . import cache
+
+    if converter is None:  # conversions kept between builds in build/.cache/ (bulletin/cache.py)
+        converter = Converter(config.root, config.timeouts["pandoc"], config.limits, cache.open_cache(config.root))
+    cache.hold_writes()  # nothing under build/ unless the build succeeds, the cache included
+    try:
+        return _build_checked(project, month, lang_list, format_list, out_dir, strict, progress, converter,
+                              pdf_variant, timings, renderers, edition)
+    finally:
+        cache.drop_held()
+
+
+def _build_checked(project, month, lang_list, format_list, out_dir, strict, progress, converter, pdf_variant,
+                   timings, renderers, edition) -> BuildResult:
+    from . import cache
+
+    config = project.config
     content = load_month_content(project, month, lang_list, converter, timings, edition)
     for lang in lang_list:  # publish has its own rule for this: translation coverage thresholds
         if lang in content.bulletins:
@@ -174,7 +191,15 @@ def build_month(project: Project | Path, month: str | None = None, langs: list[s
     refuse_dist(out_dir, config.root, edition, content.problems)
     if content.problems.errors:
         raise BulletinError(content.problems)
-    outputs = render_outputs(content, lang_list, format_list, out_dir, progress, timings, pdf_variant, renderers)
+    if len(lang_list) * len(format_list) > 1 and renderers is None:  # in parallel, as publish does
+        from .scheduler import render_parallel
+
+        base = edition_folder(out_dir / content.month, edition)
+        made = render_parallel(content, [(lang, fmt) for lang in lang_list for fmt in format_list], progress,
+                               timings, pdf_variant)
+        outputs = {base / name: data for name, data in sorted(made.items())}
+    else:
+        outputs = render_outputs(content, lang_list, format_list, out_dir, progress, timings, pdf_variant, renderers)
     if content.problems.fatal(strict):
         raise BulletinError(content.problems)
     try:
@@ -184,6 +209,7 @@ def build_month(project: Project | Path, month: str | None = None, langs: list[s
                                f"cannot write the outputs: {exc.strerror or exc}; earlier outputs are unchanged",
                                code="build.cannot-write")
         raise BulletinError(content.problems)
+    cache.commit()  # the month was built: its chunks and conversions are kept for the next build
     return BuildResult(written, content.problems, timings)
 
 

@@ -21,7 +21,7 @@ from .hyphenation import hyphenate_text
 from .images import ImageProblem, inspect_image
 from .isolation import (ENTRY_TARGET, SEPARATOR, append_notes, confine_attr, internal_href, keep_classes,
                         node_id, note_call, note_ids, owned_id, report_labels, without_id)
-from .problems import Problems
+from .problems import Problem, Problems
 from .processes import run_bound
 from .typography import INLINE_TYPES, typeset_blocks
 
@@ -503,9 +503,47 @@ class Converter:
                                                          f"{self.limits['inline_nesting']} deep (limit: limits.inline_nesting "
                                                          "in bulletin.yaml)", code="entry.nested-too-deeply")
 
-    def __init__(self, root: Path, timeout: int = 120, limits: dict | None = None):
+    def __init__(self, root: Path, timeout: int = 120, limits: dict | None = None, disk=None):
+        """``disk``: a bulletin.cache.Cache that keeps conversions between runs (build uses the project's
+        build/.cache/)."""
         self.root, self.timeout, self.limits = root, timeout, limits or DEFAULT_LIMITS
         self.cache: dict[str, tuple[list, str, list, Problems]] = {}
+        self.disk = disk
+
+    def _disk_key(self, key: str) -> str:
+        return self.disk.key("pandoc", READER, json.dumps(self.limits, sort_keys=True), key)
+
+    def _load(self, key: str) -> bool:
+        """A conversion from an earlier run, with the problems it found (replayed, never skipped); refused
+        when one of its images changed since."""
+        raw = self.disk.get(self._disk_key(key)) if self.disk else None
+        if raw is None:
+            return False
+        stored = json.loads(raw.decode("utf-8").replace(json.loads(raw)["prefix"], ASSET_PREFIX))
+        assets = []
+        for path, mime, stamp in stored["assets"]:
+            try:
+                if Path(path).stat().st_mtime_ns != stamp:
+                    return False
+            except OSError:
+                return False
+            assets.append(Asset(Path(path), mime))
+        local = Problems(self.root.resolve())
+        local.items = [Problem(**item) for item in stored["problems"]]
+        self.cache[key] = (stored["blocks"], stored["html"], assets, local)
+        return True
+
+    def _store(self, key: str) -> None:
+        if not self.disk:
+            return
+        blocks, fragment, assets, local = self.cache[key]
+        try:
+            stamps = [(str(a.path), a.mime, a.path.stat().st_mtime_ns) for a in assets]
+        except OSError:
+            return
+        record = {"prefix": ASSET_PREFIX, "blocks": blocks, "html": fragment, "assets": stamps,
+                  "problems": [p.as_dict() for p in local.items]}
+        self.disk.put(self._disk_key(key), json.dumps(record, ensure_ascii=False).encode("utf-8"))
 
     def convert(self, entries: list[Entry], lang_of: dict, problems: Problems,
                 redaction=None) -> dict[tuple, Converted]:
@@ -515,7 +553,8 @@ class Converter:
         anchors = frozenset(e.anchor for e in entries)
         printed = " ".join(sorted(anchors)) + (redaction.key if redaction is not None else "")
         report_labels(entries, problems)
-        todo = [e for e in entries if _body_key(e, lang_of[e.key], printed) not in self.cache]
+        todo = [e for e in entries if _body_key(e, lang_of[e.key], printed) not in self.cache
+                and not self._load(_body_key(e, lang_of[e.key], printed))]
         if todo:
             try:
                 parsed = parse_bodies(todo, self.timeout)
@@ -540,6 +579,7 @@ class Converter:
             for (entry, blocks, assets, local, raw), fragment in zip(prepared, fragments):
                 fragment = sanitize_html(fragment, entry, local, raw)
                 self.cache[_body_key(entry, lang_of[entry.key], printed)] = (blocks, fragment, assets, local)
+                self._store(_body_key(entry, lang_of[entry.key], printed))
         result = {}
         for entry in entries:
             key = _body_key(entry, lang_of[entry.key], printed)

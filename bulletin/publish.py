@@ -4,24 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import re
 import shutil
 import tempfile
-import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .build import Month, Progress, load_month_content, render_outputs
+from .build import Month, Progress, load_month_content
 from .collection import OK, report_translations
 from .config import Config
 from .content import MONTH_RE
 from .locale import load_messages, report_missing
 from .problems import BulletinError, Problems
-from .processes import die_with_parent
 from .atomic import fsync_dir, write_atomic
 from .release import DELIVERIES, MANIFEST, PREVIOUS, STAGING, SUMS, TRASH, PublishError, lock_dist, resolve_dist
 from .layouts import layouts_dirs
@@ -77,91 +74,12 @@ def refuse_low_coverage(content: Month) -> list[str]:
     return lines
 
 
-def _render_task(month: Month, lang: str, fmt: str) -> tuple[dict[str, bytes], list, dict[str, float]]:
-    known = len(month.problems.items)
-    timings: dict[str, float] = {}
-    outputs = render_outputs(month, [lang], [fmt], Path("."), None, timings)
-    return {path.name: data for path, data in outputs.items()}, month.problems.items[known:], timings
-
-
-def _task_child(month: Month, lang: str, fmt: str, pipe) -> None:
-    """One task in a forked child: it has the month by inheritance (never pickled), sends back the result."""
-    die_with_parent()
-    try:
-        pipe.send(("ok", _render_task(month, lang, fmt)))
-    except BaseException as exc:  # the parent says which task failed, and how
-        pipe.send(("error", f"{type(exc).__name__}: {str(exc)[:300]}"))
-    finally:
-        pipe.close()
-
-
-def _run_forked(content: Month, tasks: list[tuple[str, str]], workers: int, collect) -> None:
-    """At most ``workers`` tasks at once, each in its own forked child, results collected as they come."""
-    from multiprocessing.connection import wait
-
-    context = multiprocessing.get_context("fork")
-    pending, running = list(tasks), {}
-    try:
-        while pending or running:
-            while pending and len(running) < workers:
-                lang, fmt = pending.pop(0)
-                receiver, sender = context.Pipe(duplex=False)
-                process = context.Process(target=_task_child, args=(content, lang, fmt, sender))
-                process.start()
-                sender.close()
-                running[receiver] = (process, lang, fmt)
-            for receiver in wait(list(running)):
-                process, lang, fmt = running.pop(receiver)
-                try:
-                    status, result = receiver.recv()
-                except EOFError:
-                    status, result = "error", f"it stopped unexpectedly (exit status {process.exitcode})"
-                finally:
-                    receiver.close()
-                    process.join()
-                if status != "ok":
-                    raise PublishError(f"rendering {lang} {fmt} failed: {result}")
-                collect(lang, fmt, result)
-    finally:
-        for process, _, _ in running.values():
-            process.kill()
-            process.join()
-
-
 def render_release(content: Month, progress: Progress | None, timings: dict) -> dict[str, bytes]:
-    """Every language and format, as (language, format) tasks over the CPU cores.
-
-    render_pdf forks one child per PDF but waits for it, so on its own only one core works;
-    forked tasks overlap WeasyPrint, pandoc and Jinja across languages.
-    """
-    # Imported here once, so each forked PDF child inherits WeasyPrint instead of importing it again
-    # (about 0.7 s of CPU per PDF; the PDFs come out byte-identical).
-    import weasyprint  # noqa: F401
+    """Every language and format, as (language, format) tasks over the CPU cores (bulletin/scheduler.py)."""
+    from .scheduler import render_parallel
 
     tasks = [(lang, fmt) for fmt in FORMATS for lang in content.config.languages]
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    workers = min(len(tasks), cores)
-    started = time.perf_counter()
-    outputs: dict[str, bytes] = {}
-
-    def collect(lang: str, fmt: str, result) -> None:
-        files, problems, spent = result
-        outputs.update(files)
-        for problem in problems:
-            if problem not in content.problems.items:
-                content.problems.items.append(problem)
-        for stage, seconds in spent.items():
-            timings[stage] = timings.get(stage, 0.0) + seconds
-        if progress:
-            progress(f"{lang} {fmt}")
-
-    if workers < 2:
-        for lang, fmt in tasks:
-            collect(lang, fmt, _render_task(content, lang, fmt))
-    else:
-        _run_forked(content, tasks, workers, collect)
-    timings["render (wall)"] = time.perf_counter() - started
-    return outputs
+    return render_parallel(content, tasks, progress, timings)
 
 
 _STREAM = re.compile(rb"stream\r?\n")

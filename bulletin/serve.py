@@ -210,13 +210,34 @@ class Preview:
             return 409, "text/html; charset=utf-8", page.encode("utf-8")
         with self._pdf_lock:
             try:
-                return 200, "application/pdf", render_pdf(view, view.config.timeouts["pdf"])
+                from .cache import open_cache  # the chunks of the last PDF: one edit redoes one rubric
+                return 200, "application/pdf", render_pdf(view, view.config.timeouts["pdf"],
+                                                          cache=open_cache(view.config.root))
             except PdfError as exc:
                 failed = Problems(self.root)
                 messages = self.messages(failed)
                 failed.error(view.config.content_dir / view.month, 0, f"{view.lang} pdf: {exc}", code="render.failed")
                 page = error_page(failed, messages, _("The PDF could not be made"), _("The HTML preview is unaffected."))
                 return 500, "text/html; charset=utf-8", page.encode("utf-8")
+
+    def print_preview(self, anchor: str | None) -> tuple[int, str, bytes]:
+        """One entry's pages as the PDF prints them (``anchor``; None: the entry edited last), in ~1 s."""
+        from .render.chunked import preview_entry
+        from .scheduler import TaskError
+
+        view = self.view
+        if view is None:
+            return self.pdf()  # the error page
+        entries = [e for s in view.sections for e in s.entries]
+        if anchor is None and entries:
+            anchor = max(entries, key=lambda e: (view.config.root / e.rel).stat().st_mtime_ns).anchor
+        try:
+            pdf = preview_entry(view, anchor or "", view.config.timeouts["pdf"])
+        except TaskError as exc:
+            return 500, "text/plain; charset=utf-8", f"the print preview failed: {exc}\n".encode("utf-8")
+        if pdf is None:
+            return 404, "text/plain; charset=utf-8", b"not found\n"
+        return 200, "application/pdf", pdf
 
     def review(self, lang: str) -> tuple[int, str, bytes]:
         """The side-by-side review page of one translation language, read from disk now; it writes nothing."""
@@ -264,6 +285,8 @@ class Handler(BaseHTTPRequestHandler):
             self._events(preview)
         elif path == "/bulletin.pdf":
             self._send(*preview.pdf())
+        elif re.fullmatch(r"/print(/entry-[\w-]+)?", path):
+            self._send(*preview.print_preview(path[len("/print/"):] or None))
         elif re.fullmatch(r"/review/[a-z]{2}", path):
             self._send(*preview.review(path.rsplit("/", 1)[1]))
         else:

@@ -91,6 +91,8 @@ def html_to_pdf(html: str, config: Config, variant: str | None = None,
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
+    from .patches import apply_patches
+    apply_patches()
     refused: list[str] = []
     fetcher = make_fetcher(config, refused)
     document = HTML(string=html, base_url=(config.content_dir.resolve().as_uri() + "/"), url_fetcher=fetcher)
@@ -144,6 +146,23 @@ def _follow_entries(current) -> None:
     block.block_container_layout = layout
 
 
+def failure_message(kind: str, detail: str, config: Config) -> str:
+    """What the renderer says when a layout fails: ``kind`` is memory, recursion, signal, timeout or ""."""
+    memory = config.limits["pdf_memory_mb"]
+    if kind == "memory":
+        return (f"the PDF layout needed more than {memory} MB of memory "
+                "(limit: limits.pdf_memory_mb in bulletin.yaml)")
+    if kind == "recursion":
+        return ("the PDF layout is nested too deeply (lower limits.inline_nesting or limits.nesting "
+                "in bulletin.yaml)")
+    if kind == "signal":
+        return (f"the PDF renderer stopped unexpectedly{detail}; it may have needed more than "
+                f"{memory} MB of memory (limit: limits.pdf_memory_mb in bulletin.yaml)")
+    if kind == "timeout":
+        return f"the PDF layout did not finish within {detail} s (limit: timeouts.pdf in bulletin.yaml)"
+    return "the PDF renderer failed: " + detail
+
+
 def _child(html: str, config: Config, variant: str | None, xmp: dict, created: int, pipe, current) -> None:
     die_with_parent()
     # fontTools stamps each subset font's 'head' table with this, or with the clock: the PDF's own date.
@@ -157,14 +176,12 @@ def _child(html: str, config: Config, variant: str | None, xmp: dict, created: i
         pdf, refused = html_to_pdf(html, config, variant, xmp, warnings)
         pipe.send(("ok", refused, b"" if refused else pdf, warnings))
     except RecursionError:
-        pipe.send(("error", ["the PDF layout is nested too deeply (lower limits.inline_nesting or limits.nesting "
-                             "in bulletin.yaml)"], b"", []))
+        pipe.send(("error", [failure_message("recursion", "", config)], b"", []))
     except BaseException as exc:  # report anything to the parent rather than die silently
         # Under the address-space cap a C extension whose allocation failed may return NULL without setting
         # MemoryError; Python then raises a SystemError instead (seen when the machine is busy).
         if isinstance(exc, MemoryError) or (isinstance(exc, SystemError) and "without exception set" in str(exc)):
-            pipe.send(("error", [f"the PDF layout needed more than {config.limits['pdf_memory_mb']} MB of memory "
-                                 "(limit: limits.pdf_memory_mb in bulletin.yaml)"], b"", []))
+            pipe.send(("error", [failure_message("memory", "", config)], b"", []))
             return
         # one line, no traceback: the last frame says where it broke
         frame = traceback.extract_tb(exc.__traceback__)[-1:] or [None]
@@ -178,12 +195,23 @@ def _entry_at(view: View, anchor: str) -> str | None:
     return next((e.rel for s in view.sections for e in s.entries + view.untranslated if e.anchor == anchor), None)
 
 
-def render_pdf(view: View, timeout: int, variant: str | None = None, problems=None) -> bytes:
-    """Render in a forked child so a pathological entry ends with an error at the time limit.
-    ``problems``, when given, receives WeasyPrint's warnings, located (pdf_warnings.py)."""
+def render_pdf(view: View, timeout: int, variant: str | None = None, problems=None, whole: bool = False,
+               **chunking) -> bytes:
+    """Render in forked children so a pathological entry ends with an error at the time limit: in chunks
+    laid out in parallel and cached (render/chunked.py), or ``whole``, as one document. ``problems``, when
+    given, receives WeasyPrint's warnings, located (pdf_warnings.py)."""
     html = render_html(view, for_print=True)
     xmp = {"publisher": view.publisher.replace("\u00a0", " "), "language": LANGUAGE_TAGS[view.lang],
            "coverage": f"{view.month} ({view.month_title})"}
+    if not whole:
+        from .chunked import render_view
+
+        records: list = []
+        pdf = render_view(view, html, timeout, variant, xmp, warnings=records, **chunking)
+        if pdf is not None:
+            if problems is not None:
+                report_weasyprint(records, view, html, problems)
+            return pdf
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     current = context.Array("c", 256, lock=False)  # the anchor of the entry being laid out
@@ -192,23 +220,20 @@ def render_pdf(view: View, timeout: int, variant: str | None = None, problems=No
     sender.close()
     try:
         if not receiver.poll(timeout):
-            raise PdfError(f"the PDF layout did not finish within {timeout} s "
-                           f"(limit: timeouts.pdf in bulletin.yaml)", _entry_at(view, current.value.decode()))
+            raise PdfError(failure_message("timeout", str(timeout), view.config), _entry_at(view, current.value.decode()))
         status, messages, pdf, warnings = receiver.recv()
     except EOFError:
         process.join(5)
         signal_name = f" (signal {-process.exitcode})" if process.exitcode and process.exitcode < 0 else ""
-        memory = view.config.limits["pdf_memory_mb"]
-        raise PdfError(f"the PDF renderer stopped unexpectedly{signal_name}; it may have needed more than "
-                       f"{memory} MB of memory (limit: limits.pdf_memory_mb in bulletin.yaml)",
-                       _entry_at(view, current.value.decode()))
+        raise PdfError(failure_message("signal", signal_name, view.config), _entry_at(view, current.value.decode()))
     finally:
         receiver.close()
         if process.is_alive():
             process.kill()
         process.join()
     if status != "ok":
-        raise PdfError("the PDF renderer failed: " + "; ".join(messages), _entry_at(view, current.value.decode()))
+        raise PdfError(messages[0] if messages[0].startswith("the PDF ") else failure_message("", "; ".join(messages), view.config),
+                       _entry_at(view, current.value.decode()))
     if messages:
         raise PdfError("; ".join(messages))
     if problems is not None:

@@ -1,0 +1,184 @@
+"""A bulletin view -> its chunks laid out in parallel (and cached) -> one assembled, tagged PDF."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+from ..cache import building, folder_digest, open_cache
+from ..epoch import ENV as SOURCE_DATE_EPOCH
+from ..scheduler import Task, TaskError, run_tasks
+from .assembly import assemble, read_layout
+from ..fonts import fonts_dir
+from .chunks import make_chunk, make_folio, split_document
+
+# Layouts of the contents tried before its page count settles (each try moves the entries' pages by the
+# change in its own length); in practice the second one always agrees.
+CONTENTS_TRIES = 3
+FONT_EPOCH = 946684800  # 2000-01-01: what font subsets are stamped with (the PDF's dates are its metadata)
+
+
+def layout_chunk(html: str, config, variant: str | None, xmp: dict, created: int, current=None) -> tuple[bytes, list]:
+    """In a forked child: one chunk document -> PDF and WeasyPrint's (level, message) records, with the
+    renderer's memory limit and entry probe."""
+    from . import pdf as renderer
+
+    # fontTools stamps each font subset with this: a constant, so that a chunk's bytes depend on its HTML
+    # alone (its cache key) and a rebuild from the cache is the same file as a cold one
+    os.environ[SOURCE_DATE_EPOCH] = str(created)
+    import weasyprint  # noqa: F401  (loaded before the limit: it bounds the layout, not the libraries)
+
+    renderer._limit_memory(config.limits["pdf_memory_mb"])
+    if current is not None:
+        renderer._follow_entries(current)
+    warnings: list = []
+    data, refused = renderer.html_to_pdf(html, config, variant, xmp, warnings)
+    if refused:
+        raise PermissionError("; ".join(refused))
+    return data, warnings
+
+
+class ChunkRenderer:
+    """Lays out a view's chunks through the scheduler, consulting ``cache`` (bulletin/cache.py) first."""
+
+    def __init__(self, view, timeout: int, variant: str | None, xmp: dict, jobs: int | None = None, cache=None):
+        self.view, self.timeout, self.jobs, self.cache = view, timeout, jobs, cache
+        self.variant = variant or view.config.pdf_variant
+        self.xmp, self.created = xmp, FONT_EPOCH
+        self.laid_out: list[str] = []  # chunk names actually laid out (not from the cache), for tests and timings
+        # WeasyPrint's records of every chunk, cached ones included: a cache hit must not hide a bad stylesheet
+        self.warnings: list[tuple[str, str]] = []
+        self.deadline = time.monotonic() + timeout  # the limit is for the whole PDF, however many phases
+
+    def _key(self, html: str, variant: str) -> str | None:
+        """The chunk's HTML holds its styles and images; the fonts, the variant and the tools' versions
+        (Cache.key) are the rest of what its layout depends on."""
+        if not self.cache:
+            return None
+        return self.cache.key("pdf-chunk", html, str(variant), folder_digest(fonts_dir(self.view.config)))
+
+    def render(self, named: dict[str, str], variant: str | None = None) -> dict[str, bytes]:
+        """Chunk name -> HTML in, chunk name -> PDF out; cached ones are not laid out again. ``variant``:
+        the folio is drawn into tagged pages as an artifact, so it is laid out untagged ("none")."""
+        variant = variant or self.variant
+        done, tasks, names = {}, [], []
+        for name, html in named.items():
+            cached = self.cache.get(self._key(html, variant)) if self.cache else None
+            records = self.cache.get(self._key(html, variant) + "-warnings") if cached is not None else None
+            if cached is not None and records is not None:
+                done[name] = cached
+                self.warnings += [tuple(r) for r in json.loads(records)]
+                continue
+            names.append(name)
+            tasks.append(Task(layout_chunk, (html, self.view.config, variant, self.xmp, self.created),
+                              max(0.5, self.deadline - time.monotonic()), f"the PDF layout of {name}",
+                              cost=len(html)))
+        if tasks:
+            # Imported once here, so that every forked child inherits WeasyPrint instead of importing it
+            # again (~0.7 s of CPU each, and time out of the layout's limit)
+            import weasyprint  # noqa: F401
+        for name, (data, records), html in zip(names, run_tasks(tasks, self.jobs), [named[n] for n in names]):
+            done[name] = data
+            self.laid_out.append(name)
+            self.warnings += records
+            if self.cache:
+                self.cache.put(self._key(html, variant), data)
+                self.cache.put(self._key(html, variant) + "-warnings", json.dumps(records).encode("utf-8"))
+        return done
+
+
+def render_chunked(view, html: str, timeout: int, variant: str | None, xmp: dict, jobs: int | None = None,
+                   cache=None, renderer: ChunkRenderer | None = None) -> bytes:
+    """Cover, contents and sections laid out apart (the contents with placeholder numbers), then the
+    contents again with the real ones, then the folio; assembled into one PDF. ValueError: the template
+    cannot be split (the caller lays it out whole); TaskError: a layout failed."""
+    head, parts = split_document(html)
+    renderer = renderer or ChunkRenderer(view, timeout, variant, xmp, jobs, cache)
+    chunks = {part.name: make_chunk(head, part, dated=part is parts[0]) for part in parts}
+    pdfs = renderer.render({name: chunk.html for name, chunk in chunks.items()})
+    layouts = {name: read_layout(pdfs[name], chunks[name].borrowed) for name in chunks}
+    contents = next((p for p in parts if p.kind == "contents"), None)
+    for _ in range(CONTENTS_TRIES):
+        first, pages, kinds = 1, {}, []
+        for part in parts:
+            for anchor, index in layouts[part.name].anchors.items():
+                pages.setdefault(anchor, first + index)
+            kinds += [part.kind] * layouts[part.name].pages
+            first += layouts[part.name].pages
+        if contents is None:
+            break
+        numbered = make_chunk(head, contents, pages, dated=contents is parts[0])
+        if numbered.html == chunks[contents.name].html:
+            break
+        chunks[contents.name] = numbered
+        pdfs.update(renderer.render({contents.name: numbered.html}))
+        before = layouts[contents.name].pages
+        layouts[contents.name] = read_layout(pdfs[contents.name], numbered.borrowed)
+        if layouts[contents.name].pages == before:
+            break
+    folio = renderer.render({"folio": make_folio(head, kinds)}, variant="none")["folio"]
+    pieces = [(pdfs[part.name], chunks[part.name].borrowed) for part in parts]
+    # The assembly is a function of its pieces (pikepdf writes a deterministic /ID): a rebuild with nothing
+    # changed reads it back instead of merging again.
+    key = cache.key("pdf-assembly", folio, *(data for data, _ in pieces), *(" ".join(sorted(b)) for _, b in pieces)) \
+        if cache else None
+    merged = cache.get(key) if cache else None
+    if merged is None:
+        merged = assemble(pieces, folio)
+        if cache:
+            cache.put(key, merged)
+    return merged
+
+
+
+
+
+def render_view(view, html: str, timeout: int, variant: str | None, xmp: dict, jobs: int | None = None,
+                cache="project", renderer: ChunkRenderer | None = None,
+                warnings: list | None = None) -> bytes | None:
+    """render_pdf's chunked path: None when the template cannot be split; failures as PdfError, located at
+    the entry being laid out when the child knew it. ``warnings`` receives WeasyPrint's records."""
+    from .pdf import PdfError, _entry_at, failure_message
+
+    if cache == "project":  # build/.cache/ during a build (unless --no-cache); a direct call caches nothing
+        cache = open_cache(view.config.root) if building() else None
+    renderer = renderer or ChunkRenderer(view, timeout, variant, xmp, jobs, cache)
+    try:
+        pdf = render_chunked(view, html, timeout, variant, xmp, jobs, cache, renderer)
+        if warnings is not None:
+            warnings += list(dict.fromkeys(renderer.warnings))  # each chunk repeats the stylesheet's
+        return pdf
+    except ValueError:
+        return None
+    except TaskError as exc:
+        entry = _entry_at(view, exc.working_on) if exc.working_on else None
+        if exc.timed_out:
+            raise PdfError(failure_message("timeout", f"{timeout:g}", view.config), entry) from None
+        if exc.kind == "" and exc.message.startswith("PermissionError: "):  # what the fetcher refused
+            raise PdfError(exc.message.split(": ", 1)[1].rsplit(" in ", 1)[0]) from None
+        detail = exc.message.split("unexpectedly", 1)[1] if exc.kind == "signal" else exc.message
+        raise PdfError(failure_message(exc.kind, detail, view.config), entry) from None
+
+
+def preview_entry(view, anchor: str, timeout: int, cache="project") -> bytes | None:
+    """One entry alone under its rubric's title, with the bulletin's print styles: its own 1–3 pages, laid
+    out in about a second (serve's print preview). None when the view has no such entry."""
+    import re
+
+    from .html import render_html
+    from .chunks import Part
+
+    head, parts = split_document(render_html(view, for_print=True))
+    article = re.compile(rf'<article\b[^>]*\bid="{re.escape(anchor)}".*?</article>', re.DOTALL)
+    for part in parts:
+        found = article.search(part.html) if part.kind == "section" else None
+        if found:
+            opening = part.html[:part.html.find("<article")]  # the section's tag and the rubric's title
+            alone = Part(anchor, opening + found.group(0) + "\n</section>", "section")
+            break
+    else:
+        return None
+    chunk = make_chunk(head, alone)
+    renderer = ChunkRenderer(view, timeout, None, {}, 1, open_cache(view.config.root) if cache == "project" else cache)
+    return renderer.render({anchor: chunk.html})[anchor]

@@ -1,0 +1,69 @@
+"""build/.cache/ (bulletin/cache.py): checksummed entries, damaged ones rebuilt, bounded, bypassed by --no-cache."""
+
+from __future__ import annotations
+
+from bulletin.cache import MAGIC, Cache
+from conftest import entry, make_project, run
+
+M = "content/2026-02/"
+
+
+def test_an_entry_reads_back_and_a_garbled_one_is_a_miss_and_removed(tmp_path):
+    cache = Cache(tmp_path / "c")
+    key = cache.key("pdf-chunk", "<html>", "pdf/ua-1")
+    cache.put(key, b"%PDF-1.7 data")
+    assert cache.get(key) == b"%PDF-1.7 data"
+    path = next((tmp_path / "c").glob("*/*"))
+    path.write_bytes(path.read_bytes()[:-3] + b"xyz")  # same length, wrong bytes
+    assert cache.get(key) is None and cache.damaged == 1
+    assert not path.exists()
+    cache.put(key, b"again")
+    path.write_bytes(b"\x00\xff garbage")
+    assert cache.get(key) is None and cache.damaged == 2
+
+
+def test_keys_differ_by_every_part_and_writes_leave_no_staging_files(tmp_path):
+    cache = Cache(tmp_path / "c")
+    assert len({cache.key("a", "b"), cache.key("ab"), cache.key("a", "c"), cache.key("b", "a")}) == 4
+    for index in range(3):
+        cache.put(cache.key(str(index)), b"x" * 10)
+    assert not list((tmp_path / "c").glob("*/.*.tmp"))
+    assert all(p.read_bytes().startswith(MAGIC) for p in (tmp_path / "c").glob("*/*"))
+
+
+def test_the_folder_is_pruned_oldest_use_first(tmp_path):
+    import os
+
+    cache = Cache(tmp_path / "c", limit_mb=1)
+    keys = [cache.key(str(i)) for i in range(3)]
+    for age, key in enumerate(keys):
+        cache.put(key, b"x" * 300_000)
+        path = next(p for p in (tmp_path / "c").glob("*/*") if p.name == key)
+        os.utime(path, (1_000_000 + age, 1_000_000 + age))
+    cache.get(keys[0])  # used now: the newest
+    cache.put(cache.key("3"), b"x" * 300_000)
+    left = {p.name for p in (tmp_path / "c").glob("*/*")}
+    assert keys[0] in left and keys[1] not in left
+
+
+def test_a_poisoned_cache_is_detected_and_the_pdf_rebuilt_the_same(tmp_path):
+    root = make_project(tmp_path / "p", {f"{M}a.ru.md": entry(title="Первый", body="Текст. " * 200),
+                                         f"{M}b.ru.md": entry(title="Второй", rubric="progress", body="Ещё. " * 200)})
+    pdf = root / "build" / "2026-02" / "bulletin-2026-02-ru.pdf"
+    assert run("build", "--project", root, "--format", "pdf").exit_code == 0
+    first = pdf.read_bytes()
+    entries = [p for p in (root / "build" / ".cache").glob("*/*")]
+    assert len(entries) >= 5  # cover, contents (twice), two rubrics, folio, assembly, conversions
+    for path in entries:
+        path.write_bytes(b"garbage " + path.name.encode())
+    result = run("build", "--project", root, "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    assert pdf.read_bytes() == first
+    assert not any(p.read_bytes().startswith(b"garbage") for p in (root / "build" / ".cache").glob("*/*"))
+
+
+def test_no_cache_reads_and_writes_nothing(tmp_path):
+    root = make_project(tmp_path / "p", {f"{M}a.ru.md": entry()})
+    result = run("build", "--project", root, "--format", "html", "--no-cache")
+    assert result.exit_code == 0, result.output
+    assert not (root / "build" / ".cache").exists()

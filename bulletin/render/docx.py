@@ -13,7 +13,8 @@ from ..edition import mark_docx
 from ..locale import LANGUAGE_TAGS
 from ..fonts import fonts_dir
 from ..layouts import find_layout
-from ..markdown import ASSET_REF, PandocError, hyphenate_blocks, run_pandoc, shift_headings
+from ..markdown import PandocError, hyphenate_blocks, run_pandoc, shift_headings
+from ..references import ASSET_REF
 from ..stats_section import stats_blocks
 from ..typography import break_plain_url
 from .base import RenderError, RenderOptions, Renderer

@@ -8,7 +8,7 @@ import re
 from markupsafe import Markup
 
 from ..layouts import read_layout, render_template
-from ..markdown import ASSET_REF
+from ..references import ASSET_REF
 from ..typography import break_printed_urls
 from .base import RenderOptions, Renderer
 from .view import View

@@ -73,14 +73,18 @@ def _child(task: Task, sender, probe) -> None:
     except BaseException as exc:  # everything goes back to the parent, one line, no traceback
         frame = traceback.extract_tb(exc.__traceback__)[-1:] or [None]
         where = f" in {Path(frame[0].filename).name}:{frame[0].lineno}" if frame[0] else ""
-        kind = "memory" if isinstance(exc, MemoryError) else "recursion" if isinstance(exc, RecursionError) else ""
+        # Under the memory cap a C allocation that failed may surface as SystemError "without exception set"
+        memory = isinstance(exc, MemoryError) or (isinstance(exc, SystemError) and "without exception set" in str(exc))
+        kind = "memory" if memory else "recursion" if isinstance(exc, RecursionError) else ""
         sender.send(("error", (kind, f"{type(exc).__name__}: {str(exc)[:300]}{where}")))
     finally:
         sender.close()
 
 
-def run_tasks(tasks: list[Task], jobs: int | None = None) -> list:
-    """Every task's result, in order. The first failure stops the rest and is raised as TaskError."""
+def run_tasks(tasks: list[Task], jobs: int | None = None, daemon: bool = True) -> list:
+    """Every task's result, in order. The first failure stops the rest and is raised as TaskError.
+    ``daemon`` False: a task may start children of its own (an output's PDF lays out its chunks);
+    it still dies with this process (die_with_parent)."""
     context = multiprocessing.get_context("fork")
     jobs = max(1, jobs or default_jobs())
     order = sorted(range(len(tasks)), key=lambda i: -tasks[i].cost)
@@ -93,7 +97,7 @@ def run_tasks(tasks: list[Task], jobs: int | None = None) -> list:
                 task = tasks[index]
                 receiver, sender = context.Pipe(duplex=False)
                 probe = context.Array("c", 256, lock=False)
-                process = context.Process(target=_child, args=(task, sender, probe), daemon=True)
+                process = context.Process(target=_child, args=(task, sender, probe), daemon=daemon)
                 process.start()
                 sender.close()
                 running.append(_Running(task, process, receiver, probe, time.monotonic() + task.timeout, index))
@@ -172,7 +176,7 @@ def render_parallel(month, tasks: list[tuple[str, str]], progress=None, timings:
                  cost=2.0 if fmt == "pdf" else 1.0) for lang, fmt in tasks]
     outputs: dict[str, bytes] = {}
     try:
-        results = run_tasks(work, min(len(work), default_jobs()))
+        results = run_tasks(work, min(len(work), default_jobs()), daemon=False)
     except TaskError as exc:  # a renderer's own failures are located problems; this is the worker itself
         from .errors import RefusalError
 

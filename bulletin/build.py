@@ -196,7 +196,7 @@ def _build_checked(project, month, lang_list, format_list, out_dir, strict, prog
 
         base = edition_folder(out_dir / content.month, edition)
         made = render_parallel(content, [(lang, fmt) for lang in lang_list for fmt in format_list], progress,
-                               timings, pdf_variant)
+                               timings, pdf_variant, out_dir)
         outputs = {base / name: data for name, data in sorted(made.items())}
     else:
         outputs = render_outputs(content, lang_list, format_list, out_dir, progress, timings, pdf_variant, renderers)

@@ -145,7 +145,7 @@ def _collect(slot: _Running):
     return value
 
 
-def _render_output(month, lang: str, fmt: str, pdf_variant: str | None, current=None):
+def _render_output(month, lang: str, fmt: str, pdf_variant: str | None, out_dir: Path, current=None):
     """In a forked child (which has the month by inheritance, never pickled): one output, its new problems,
     timings and cache entries, for the parent to keep."""
     from .build import render_outputs
@@ -155,13 +155,14 @@ def _render_output(month, lang: str, fmt: str, pdf_variant: str | None, current=
         hold_writes()  # its own new cache entries, not a copy of the build's
     known = len(month.problems.items)
     timings: dict[str, float] = {}
-    outputs = render_outputs(month, [lang], [fmt], Path("."), None, timings, pdf_variant)
+    outputs = render_outputs(month, [lang], [fmt], out_dir, None, timings, pdf_variant)
     return {path.name: data for path, data in outputs.items()}, month.problems.items[known:], timings, take_held()
 
 
 def render_parallel(month, tasks: list[tuple[str, str]], progress=None, timings: dict | None = None,
-                    pdf_variant: str | None = None) -> dict[str, bytes]:
-    """Every (language, format) output of a checked month, file name -> bytes: build --lang all and publish
+                    pdf_variant: str | None = None, out_dir: Path = Path(".")) -> dict[str, bytes]:
+    """Every (language, format) output of a checked month, file name -> bytes (``out_dir``: where they
+    will be written, for the problems that name them): build --lang all and publish
     share it. Each output is rendered in a forked child, at most --jobs at a time (a PDF's own chunks are
     laid out by that child's children); problems come back to ``month.problems``."""
     import weasyprint  # noqa: F401  imported once, inherited by every child
@@ -172,7 +173,7 @@ def render_parallel(month, tasks: list[tuple[str, str]], progress=None, timings:
     started = time.perf_counter()
     limit = month.config.timeouts["pdf"] + month.config.timeouts["pandoc"]
     # PDFs first: they take longest, so a DOCX or an HTML ends the run, not a PDF
-    work = [Task(_render_output, (month, lang, fmt, pdf_variant), limit, f"the {lang} {fmt}",
+    work = [Task(_render_output, (month, lang, fmt, pdf_variant, out_dir), limit, f"the {lang} {fmt}",
                  cost=2.0 if fmt == "pdf" else 1.0) for lang, fmt in tasks]
     outputs: dict[str, bytes] = {}
     try:

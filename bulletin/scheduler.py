@@ -66,8 +66,8 @@ class _Running:
     index: int = field(default=0)
 
 
-def _child(task: Task, sender, probe) -> None:
-    die_with_parent()
+def _child(task: Task, sender, probe, parent: int) -> None:
+    die_with_parent(parent)  # with the pid: a parent that died before prctl took effect is noticed too
     try:
         sender.send(("ok", task.function(*task.args, current=probe)))
     except BaseException as exc:  # everything goes back to the parent, one line, no traceback
@@ -97,7 +97,7 @@ def run_tasks(tasks: list[Task], jobs: int | None = None, daemon: bool = True) -
                 task = tasks[index]
                 receiver, sender = context.Pipe(duplex=False)
                 probe = context.Array("c", 256, lock=False)
-                process = context.Process(target=_child, args=(task, sender, probe), daemon=daemon)
+                process = context.Process(target=_child, args=(task, sender, probe, os.getpid()), daemon=daemon)
                 process.start()
                 sender.close()
                 running.append(_Running(task, process, receiver, probe, time.monotonic() + task.timeout, index))

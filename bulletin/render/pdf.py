@@ -163,8 +163,9 @@ def failure_message(kind: str, detail: str, config: Config) -> str:
     return "the PDF renderer failed: " + detail
 
 
-def _child(html: str, config: Config, variant: str | None, xmp: dict, created: int, pipe, current) -> None:
-    die_with_parent()
+def _child(html: str, config: Config, variant: str | None, xmp: dict, created: int, pipe, current,
+           parent: int) -> None:
+    die_with_parent(parent)  # with the pid: a parent that died before prctl took effect is noticed too
     # fontTools stamps each subset font's 'head' table with this, or with the clock: the PDF's own date.
     os.environ[SOURCE_DATE_EPOCH] = str(created)
     import weasyprint  # noqa: F401  (loaded before the limit: it bounds the layout, not the libraries)
@@ -215,7 +216,8 @@ def render_pdf(view: View, timeout: int, variant: str | None = None, problems=No
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     current = context.Array("c", 256, lock=False)  # the anchor of the entry being laid out
-    process = context.Process(target=_child, args=(html, view.config, variant, xmp, int(view.created.timestamp()), sender, current), daemon=True)
+    process = context.Process(target=_child, args=(html, view.config, variant, xmp, int(view.created.timestamp()), sender, current, os.getpid()),
+                              daemon=True)
     process.start()
     sender.close()
     try:

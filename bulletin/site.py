@@ -19,6 +19,7 @@ from .archive import ARCHIVE, LISTED_FIELDS, IndexResult, update_archive
 from .config import Config
 from .content import ANCHOR_PREFIX, MONTH_RE
 from .problems import Problems
+from .render.view import Typeset
 from .atomic import write_atomic
 from .layouts import find_layout, layouts_dirs, render_template
 from .searchindex import write_search_index
@@ -45,9 +46,9 @@ def content_root(config: Config) -> str:
     return str(config.content_dir)
 
 
-class _Pages:
-    """The site's templates in one language, rendered through the layouts' one Jinja environment; a string
-    the catalog lacks is reported into ``problems``."""
+class _Pages(Typeset):
+    """The site's templates in one language, rendered through the layouts' one Jinja environment with its
+    interface strings typeset (render.view.Typeset); a string the catalog lacks is reported into ``problems``."""
 
     def __init__(self, config: Config, lang: str, problems: Problems):
         from .locale import load_messages
@@ -57,12 +58,9 @@ class _Pages:
 
     def render(self, name: str, **values) -> str:
         from .locale import report_missing
-        from .typography import typeset_text
 
-        messages, lang = self.messages, self.lang
-        html = render_template(self.config, name, lambda s: typeset_text(messages.gettext(s), lang),
-                               lambda s, p, n: typeset_text(messages.ngettext(s, p, n), lang), **values)
-        report_missing(messages, self.problems)
+        html = render_template(self.config, name, self.gettext, self.ngettext, **values)
+        report_missing(self.messages, self.problems)
         return html
 
 

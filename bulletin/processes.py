@@ -20,6 +20,12 @@ def die_with_parent(parent: int | None = None) -> None:
         os._exit(1)
 
 
+def out_of_memory(exc: BaseException) -> bool:
+    """Whether a child under the address-space cap ran out of it: MemoryError, or the SystemError Python
+    raises when a C extension's failed allocation returned NULL without setting MemoryError."""
+    return isinstance(exc, MemoryError) or (isinstance(exc, SystemError) and "without exception set" in str(exc))
+
+
 def run_bound(command: list[str], data: bytes, timeout: int) -> subprocess.CompletedProcess:
     """subprocess.run with the child bound to us: it dies with bulletin, and at the time limit."""
     parent = os.getpid()

@@ -11,7 +11,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable
 
-from .processes import die_with_parent
+from .processes import die_with_parent, out_of_memory
 
 
 _JOBS: list[int | None] = [None]
@@ -73,9 +73,7 @@ def _child(task: Task, sender, probe, parent: int) -> None:
     except BaseException as exc:  # everything goes back to the parent, one line, no traceback
         frame = traceback.extract_tb(exc.__traceback__)[-1:] or [None]
         where = f" in {Path(frame[0].filename).name}:{frame[0].lineno}" if frame[0] else ""
-        # Under the memory cap a C allocation that failed may surface as SystemError "without exception set"
-        memory = isinstance(exc, MemoryError) or (isinstance(exc, SystemError) and "without exception set" in str(exc))
-        kind = "memory" if memory else "recursion" if isinstance(exc, RecursionError) else ""
+        kind = "memory" if out_of_memory(exc) else "recursion" if isinstance(exc, RecursionError) else ""
         sender.send(("error", (kind, f"{type(exc).__name__}: {str(exc)[:300]}{where}")))
     finally:
         sender.close()

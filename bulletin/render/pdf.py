@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..config import Config
-from ..processes import die_with_parent
+from ..processes import die_with_parent, out_of_memory
 from ..fonts import DEFAULT_FONTS, fonts_dir
 from ..layouts import DEFAULT_LAYOUTS
 from .base import RenderError, RenderOptions, Renderer
@@ -179,9 +179,7 @@ def _child(html: str, config: Config, variant: str | None, xmp: dict, created: i
     except RecursionError:
         pipe.send(("error", [failure_message("recursion", "", config)], b"", []))
     except BaseException as exc:  # report anything to the parent rather than die silently
-        # Under the address-space cap a C extension whose allocation failed may return NULL without setting
-        # MemoryError; Python then raises a SystemError instead (seen when the machine is busy).
-        if isinstance(exc, MemoryError) or (isinstance(exc, SystemError) and "without exception set" in str(exc)):
+        if out_of_memory(exc):
             pipe.send(("error", [failure_message("memory", "", config)], b"", []))
             return
         # one line, no traceback: the last frame says where it broke

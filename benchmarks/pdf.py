@@ -94,10 +94,13 @@ def timed(function, *args, **kwargs) -> float:
     return time.perf_counter() - started
 
 
-def build(root: Path, langs: str = LANG, formats: str = "pdf") -> None:
+def build(root: Path, langs: str = LANG, formats: str = "pdf", jobs: int | None = None, cache: bool = True) -> None:
+    """What `bulletin build MONTH --lang LANGS --format FORMATS [--jobs N] [--no-cache]` does."""
     from bulletin.build import build_month
+    from bulletin.project import Project
 
-    build_month(root, MONTH, langs, formats)
+    project = Project.open(root).require()
+    build_month(project, MONTH, project.languages(langs), project.formats(formats), jobs=jobs, cache=cache)
 
 
 def _size(root: Path) -> int:
@@ -119,8 +122,6 @@ def _whole_size(root: Path) -> str:
 def run(folder: Path, entries: int, memory_entries: int) -> list[tuple[str, str, str]]:
     import weasyprint  # imported up front: neither side of a ratio pays for it
 
-    from bulletin import scheduler
-
     root = make_project(folder / "month", entries)
     reference = timed(weasyprint.HTML(string=reference_html(root)).write_pdf)
     rows = [("reference", f"{reference:.2f} s", "plain WeasyPrint, pandoc's HTML of all bodies, PT Serif, A4")]
@@ -141,10 +142,8 @@ def run(folder: Path, entries: int, memory_entries: int) -> list[tuple[str, str,
 
     # (d) every language and format, no cache: one output after another in one process (--jobs 1), then
     # the same build with the scheduler's default (the cores)
-    scheduler.configure(1, cache=False)
-    serial = timed(build, root, "all", "pdf,docx,html")
-    scheduler.configure(None, cache=False)
-    together = timed(build, root, "all", "pdf,docx,html")
+    serial = timed(build, root, "all", "pdf,docx,html", jobs=1, cache=False)
+    together = timed(build, root, "all", "pdf,docx,html", cache=False)
     ratio("all languages", together, f"build --lang all, no cache; --jobs 1: {serial:.2f} s", base=serial)
 
     # (e) memory at a larger month, cold

@@ -19,6 +19,7 @@ from .locale import Messages, check_default_catalog, load_messages, report_missi
 from .markdown import Converter, PandocError
 from .problems import BulletinError, Problems
 from .atomic import write_outputs
+from .cache import open_cache
 from .fonts import report_uncovered
 from .render import RenderError, RenderOptions, make_view, month_renderers
 from .project import Project
@@ -116,12 +117,13 @@ def load_month_content(project: Project | Path, month: str | None, langs: list[s
 
 def render_outputs(month: Month, langs: list[str], formats: list[str], out_dir: Path,
                    progress: Progress | None = None, timings: dict | None = None,
-                   pdf_variant: str | None = None, renderers=None) -> dict[Path, bytes]:
+                   pdf_variant: str | None = None, renderers=None, jobs: int | None = None,
+                   cache=None) -> dict[Path, bytes]:
     """Render every requested output into memory; nothing is written here. ``renderers``: the registry's
-    (bulletin/render/__init__.py) unless a caller brings its own."""
+    (bulletin/render/__init__.py) unless a caller brings its own; ``jobs``, ``cache``: RenderOptions'."""
     config, problems = month.config, month.problems
     chosen = month_renderers(renderers)
-    options = RenderOptions(problems=problems, pdf_variant=pdf_variant)
+    options = RenderOptions(problems=problems, pdf_variant=pdf_variant, jobs=jobs, cache=cache)
     outputs: dict[Path, bytes] = {}
     for lang in langs:
         view = make_view(month.bulletins[lang], month.converted[lang], month.messages[lang], month.created[lang])
@@ -151,10 +153,13 @@ def render_outputs(month: Month, langs: list[str], formats: list[str], out_dir: 
 def build_month(project: Project | Path, month: str | None = None, langs: list[str] | None = None,
                 formats: list[str] | None = None, out_dir: Path | None = None, strict: bool = False,
                 progress: Progress | None = None, converter: Converter | None = None,
-                pdf_variant: str | None = None, renderers=None, edition: str = PUBLIC) -> BuildResult:
+                pdf_variant: str | None = None, renderers=None, edition: str = PUBLIC, jobs: int | None = None,
+                cache: bool = True) -> BuildResult:
     """Check, render all outputs, then write them atomically; on any error nothing is written.
 
-    ``renderers``: the registry's unless a caller (a test) brings its own."""
+    ``renderers``: the registry's unless a caller (a test) brings its own. ``jobs``: processes at once
+    (None: the cores). ``cache``: read and write build/.cache/ (conversions, chunk PDFs); its new entries
+    are written only when the build has written its outputs."""
     timings: dict[str, float] = {}
     project = Project.of(project).require()
     config = project.config
@@ -163,22 +168,15 @@ def build_month(project: Project | Path, month: str | None = None, langs: list[s
     unknown = [fmt for fmt in format_list if fmt not in known]
     if unknown:  # the command line's --format is checked by Project.formats; a caller's list here
         raise ValueError(f"unknown format {', '.join(unknown)} (known: {', '.join(known)})")
-    from . import cache
-
+    store = open_cache(config.root, hold=True) if cache else None
     if converter is None:  # conversions kept between builds in build/.cache/ (bulletin/cache.py)
-        converter = Converter(config.root, config.timeouts["pandoc"], config.limits, cache.open_cache(config.root))
-    cache.hold_writes()  # nothing under build/ unless the build succeeds, the cache included
-    try:
-        return _build_checked(project, month, lang_list, format_list, out_dir, strict, progress, converter,
-                              pdf_variant, timings, renderers, edition)
-    finally:
-        cache.drop_held()
+        converter = Converter(config.root, config.timeouts["pandoc"], config.limits, store)
+    return _build_checked(project, month, lang_list, format_list, out_dir, strict, progress, converter,
+                          pdf_variant, timings, renderers, edition, jobs, store)
 
 
 def _build_checked(project, month, lang_list, format_list, out_dir, strict, progress, converter, pdf_variant,
-                   timings, renderers, edition) -> BuildResult:
-    from . import cache
-
+                   timings, renderers, edition, jobs, store) -> BuildResult:
     config = project.config
     content = load_month_content(project, month, lang_list, converter, timings, edition)
     for lang in lang_list:  # publish has its own rule for this: translation coverage thresholds
@@ -196,10 +194,11 @@ def _build_checked(project, month, lang_list, format_list, out_dir, strict, prog
 
         base = edition_folder(out_dir / content.month, edition)
         made = render_parallel(content, [(lang, fmt) for lang in lang_list for fmt in format_list], progress,
-                               timings, pdf_variant, out_dir)
+                               timings, pdf_variant, out_dir, jobs, store)
         outputs = {base / name: data for name, data in sorted(made.items())}
     else:
-        outputs = render_outputs(content, lang_list, format_list, out_dir, progress, timings, pdf_variant, renderers)
+        outputs = render_outputs(content, lang_list, format_list, out_dir, progress, timings, pdf_variant, renderers,
+                                 jobs, store)
     if content.problems.fatal(strict):
         raise BulletinError(content.problems)
     try:
@@ -209,7 +208,8 @@ def _build_checked(project, month, lang_list, format_list, out_dir, strict, prog
                                f"cannot write the outputs: {exc.strerror or exc}; earlier outputs are unchanged",
                                code="build.cannot-write")
         raise BulletinError(content.problems)
-    cache.commit()  # the month was built: its chunks and conversions are kept for the next build
+    if store:
+        store.commit()  # the month was built: its chunks and conversions are kept for the next build
     return BuildResult(written, content.problems, timings)
 
 

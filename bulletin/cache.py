@@ -13,15 +13,6 @@ from . import __version__
 MAGIC = b"bulletin-cache 1\n"
 DIGEST = 32  # sha256 of the payload, stored after MAGIC: a torn or garbled file is never trusted
 LIMIT_MB = 256  # the folder is pruned, oldest use first, past this
-_ENABLED = [True]
-# While a build runs, new entries wait here (folder -> key -> bytes) and reach the disk only when the
-# build has written its outputs: a build that fails writes nothing under build/, the cache included.
-_PENDING: dict[Path, dict[str, bytes]] | None = None
-
-
-def use_cache(enabled: bool) -> None:
-    """``--no-cache`` (False): nothing is read from or written to the cache by this process's builds."""
-    _ENABLED[0] = enabled
 
 
 @functools.lru_cache(maxsize=1)
@@ -57,11 +48,16 @@ def folder_digest(folder: Path, pattern: str = "*") -> str:
 
 class Cache:
     """A folder of entries, each written whole by rename (two builds at once each see a whole file or
-    none), each checked against its checksum when read (a damaged one is removed and reported as a miss)."""
+    none), each checked against its checksum when read (a damaged one is removed and reported as a miss).
 
-    def __init__(self, folder: Path, limit_mb: int = LIMIT_MB):
+    ``hold``: new entries wait in ``held`` (key -> bytes) until ``commit``, so a build that fails writes
+    nothing under build/, the cache included. A forked worker inherits its parent's Cache object and hands
+    back what it added (``held_since``)."""
+
+    def __init__(self, folder: Path, limit_mb: int = LIMIT_MB, hold: bool = False):
         self.folder, self.limit = folder, limit_mb * 1024 * 1024
         self.hits = self.misses = self.damaged = 0
+        self.held: dict[str, bytes] | None = {} if hold else None
 
     @staticmethod
     def key(*parts: str | bytes) -> str:
@@ -75,9 +71,9 @@ class Cache:
         return self.folder / key[:2] / key
 
     def get(self, key: str) -> bytes | None:
-        if _PENDING is not None and key in _PENDING.get(self.folder, {}):
+        if self.held and key in self.held:
             self.hits += 1
-            return _PENDING[self.folder][key]
+            return self.held[key]
         path = self._path(key)
         try:
             raw = path.read_bytes()
@@ -99,12 +95,29 @@ class Cache:
 
     def put(self, key: str, data: bytes) -> None:
         """Best effort: a full disk or a read-only build folder only means no caching."""
-        if _PENDING is not None:
-            _PENDING.setdefault(self.folder, {})[key] = data
+        if self.held is not None:
+            self.held[key] = data
             return
         self.write(key, data)
 
-    def write(self, key: str, data: bytes) -> None:
+    def held_since(self, known: set[str]) -> dict[str, bytes]:
+        """The held entries whose keys are not in ``known`` (what a worker added)."""
+        return {key: data for key, data in (self.held or {}).items() if key not in known}
+
+    def hold_entries(self, entries: dict[str, bytes]) -> None:
+        """A worker's entries join this build's held ones (or are written, when nothing is held)."""
+        for key, data in entries.items():
+            self.put(key, data)
+
+    def commit(self) -> None:
+        """Write the held entries (the build succeeded), and write directly from now on."""
+        held, self.held = self.held or {}, None
+        for key, data in held.items():
+            self.write(key, data, prune=False)
+        if held:
+            self.prune()  # once: it lists the whole folder
+
+    def write(self, key: str, data: bytes, prune: bool = True) -> None:
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -114,7 +127,8 @@ class Cache:
             os.replace(staging, path)
         except OSError:
             return
-        self.prune()
+        if prune:
+            self.prune()
 
     def prune(self) -> None:
         entries = []
@@ -132,49 +146,6 @@ class Cache:
             total -= size
 
 
-def open_cache(root: Path) -> Cache | None:
-    """The project's cache, build/.cache/ (None with --no-cache)."""
-    return Cache(root / "build" / ".cache") if _ENABLED[0] else None
-
-
-def building() -> bool:
-    """Inside build_month (writes held): where the project's cache is used by default."""
-    return _PENDING is not None
-
-
-def hold_writes() -> None:
-    """From now on this process's cache entries wait in memory (forked workers inherit the state)."""
-    global _PENDING
-    _PENDING = {}
-
-
-def take_held() -> dict[Path, dict[str, bytes]]:
-    """The entries held so far, handed over (a worker gives them to the build that forked it)."""
-    global _PENDING
-    held, _PENDING = _PENDING or {}, ({} if _PENDING is not None else None)
-    return held
-
-
-def hold(held: dict[Path, dict[str, bytes]]) -> None:
-    """Entries from a worker join this process's held ones."""
-    if _PENDING is None:
-        commit(held)
-        return
-    for folder, entries in held.items():
-        _PENDING.setdefault(folder, {}).update(entries)
-
-
-def commit(held: dict[Path, dict[str, bytes]] | None = None) -> None:
-    """Write the held entries (the build succeeded), and write directly from now on."""
-    global _PENDING
-    held = take_held() if held is None else held
-    _PENDING = None
-    for folder, entries in held.items():
-        cache = Cache(folder)
-        for key, data in entries.items():
-            cache.write(key, data)
-
-
-def drop_held() -> None:
-    global _PENDING
-    _PENDING = None
+def open_cache(root: Path, hold: bool = False) -> Cache:
+    """The project's cache, build/.cache/."""
+    return Cache(root / "build" / ".cache", hold=hold)

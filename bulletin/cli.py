@@ -55,12 +55,10 @@ cli.command_class = Command  # every command's errors end the same way
 def build(month, langs, formats, project, out, strict, quiet, verbose, pdf_variant, edition, jobs, no_cache):
     """Build MONTH (YYYY-MM; default: the newest) into <out>/<MONTH>/bulletin-<MONTH>-<lang>.<ext>."""
     from .build import build_month
-    from .scheduler import configure
-
-    configure(jobs, cache=not no_cache)
     opened = Project.open(project).require()
     result = build_month(opened, month, opened.languages(langs), opened.formats(formats), out, strict=strict,
-                         progress=progress_printer("building", quiet), pdf_variant=pdf_variant, edition=edition)
+                         progress=progress_printer("building", quiet), pdf_variant=pdf_variant, edition=edition,
+                         jobs=jobs, cache=not no_cache)
     if not quiet:
         print_problems(result.problems)
     for path in result.outputs:

@@ -14,21 +14,8 @@ from typing import Callable
 from .processes import die_with_parent, out_of_memory
 
 
-_JOBS: list[int | None] = [None]
-
-
-def configure(jobs: int | None = None, cache: bool = True) -> None:
-    """The command line's --jobs and --no-cache, for every render this process starts."""
-    from .cache import use_cache
-
-    _JOBS[0] = jobs
-    use_cache(cache)
-
-
 def default_jobs() -> int:
-    """--jobs, else the cores this process may use (the affinity mask, not the machine's count)."""
-    if _JOBS[0]:
-        return _JOBS[0]
+    """The cores this process may use (the affinity mask, not the machine's count): --jobs's default."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
@@ -143,45 +130,45 @@ def _collect(slot: _Running):
     return value
 
 
-def _render_output(month, lang: str, fmt: str, pdf_variant: str | None, out_dir: Path, current=None):
-    """In a forked child (which has the month by inheritance, never pickled): one output, its new problems,
-    timings and cache entries, for the parent to keep."""
+def _render_output(month, lang: str, fmt: str, pdf_variant: str | None, out_dir: Path, jobs: int | None,
+                   cache, current=None):
+    """In a forked child (which has the month and the build's cache by inheritance, never pickled): one
+    output, its new problems, timings and new cache entries, for the parent to keep."""
     from .build import render_outputs
-    from .cache import _PENDING, hold_writes, take_held
 
-    if _PENDING is not None:
-        hold_writes()  # its own new cache entries, not a copy of the build's
-    known = len(month.problems.items)
+    known, before = len(month.problems.items), set(cache.held or ()) if cache else set()
     timings: dict[str, float] = {}
-    outputs = render_outputs(month, [lang], [fmt], out_dir, None, timings, pdf_variant)
-    return {path.name: data for path, data in outputs.items()}, month.problems.items[known:], timings, take_held()
+    outputs = render_outputs(month, [lang], [fmt], out_dir, None, timings, pdf_variant, jobs=jobs, cache=cache)
+    added = cache.held_since(before) if cache else {}
+    return {path.name: data for path, data in outputs.items()}, month.problems.items[known:], timings, added
 
 
 def render_parallel(month, tasks: list[tuple[str, str]], progress=None, timings: dict | None = None,
-                    pdf_variant: str | None = None, out_dir: Path = Path(".")) -> dict[str, bytes]:
+                    pdf_variant: str | None = None, out_dir: Path = Path("."), jobs: int | None = None,
+                    cache=None) -> dict[str, bytes]:
     """Every (language, format) output of a checked month, file name -> bytes (``out_dir``: where they
     will be written, for the problems that name them): build --lang all and publish
-    share it. Each output is rendered in a forked child, at most --jobs at a time (a PDF's own chunks are
-    laid out by that child's children); problems come back to ``month.problems``."""
+    share it. Each output is rendered in a forked child, at most ``jobs`` at a time (a PDF's own chunks
+    are laid out by that child's children, ``jobs`` at a time too); problems come back to
+    ``month.problems``, new entries of ``cache`` (bulletin/cache.py) to ``cache``."""
     import weasyprint  # noqa: F401  imported once, inherited by every child
-
-    from .cache import hold
 
     timings = {} if timings is None else timings
     started = time.perf_counter()
     limit = month.config.timeouts["pdf"] + month.config.timeouts["pandoc"]
     # PDFs first: they take longest, so a DOCX or an HTML ends the run, not a PDF
-    work = [Task(_render_output, (month, lang, fmt, pdf_variant, out_dir), limit, f"the {lang} {fmt}",
-                 cost=2.0 if fmt == "pdf" else 1.0) for lang, fmt in tasks]
+    work = [Task(_render_output, (month, lang, fmt, pdf_variant, out_dir, jobs, cache), limit,
+                 f"the {lang} {fmt}", cost=2.0 if fmt == "pdf" else 1.0) for lang, fmt in tasks]
     outputs: dict[str, bytes] = {}
     try:
-        results = run_tasks(work, min(len(work), default_jobs()), daemon=False)
+        results = run_tasks(work, min(len(work), jobs or default_jobs()), daemon=False)
     except TaskError as exc:  # a renderer's own failures are located problems; this is the worker itself
         from .errors import RefusalError
 
         raise RefusalError(f"rendering {exc.task.label} failed: {exc}") from None
-    for (lang, fmt), (files, problems, spent, held) in zip(tasks, results):
-        hold(held)
+    for (lang, fmt), (files, problems, spent, added) in zip(tasks, results):
+        if cache:
+            cache.hold_entries(added)
         outputs.update(files)
         for problem in problems:
             if problem not in month.problems.items:

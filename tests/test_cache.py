@@ -67,3 +67,36 @@ def test_no_cache_reads_and_writes_nothing(tmp_path):
     result = run("build", "--project", root, "--format", "html", "--no-cache")
     assert result.exit_code == 0, result.output
     assert not (root / "build" / ".cache").exists()
+
+
+def test_held_entries_are_readable_at_once_and_written_only_on_commit(tmp_path):
+    cache = Cache(tmp_path / "c", hold=True)
+    key, other = cache.key("one"), cache.key("two")
+    cache.put(key, b"first")
+    assert cache.get(key) == b"first" and not (tmp_path / "c").exists()
+    known = set(cache.held)
+    cache.put(other, b"second")
+    assert cache.held_since(known) == {other: b"second"}  # what a forked worker hands back
+    cache.commit()
+    assert Cache(tmp_path / "c").get(key) == b"first" and Cache(tmp_path / "c").get(other) == b"second"
+
+
+def test_a_failed_build_writes_no_cache_entries(tmp_path):
+    root = make_project(tmp_path / "p", {f"{M}a.ru.md": entry(body="Текст. " * 50),
+                                         f"{M}b.ru.md": entry(title="Второй", rubric="nope")})
+    result = run("build", "--project", root, "--format", "pdf")
+    assert result.exit_code == 1 and "unknown rubric 'nope'" in result.output
+    assert not (root / "build").exists()
+
+
+def test_parallel_outputs_hand_their_entries_back_and_a_second_build_reads_them(tmp_path):
+    """build --lang ru,en renders each output in a forked worker, whose cache is a copy: the chunks it
+    laid out must come back to the build and be written, so the next build lays out nothing new."""
+    root = make_project(tmp_path / "p", {f"{M}a.ru.md": entry(body="Текст. " * 50),
+                                         f"{M}a.en.md": entry(title="Title", body="Text. " * 50)})
+    assert run("build", "--project", root, "--lang", "ru,en", "--format", "pdf,html").exit_code == 0
+    entries = {p.name: p.stat().st_mtime_ns for p in (root / "build" / ".cache").glob("*/*")}
+    assert sum(1 for name in entries if not name.endswith("-warnings")) >= 2 * 4  # 2 PDFs: cover, contents, rubric, assembly
+    result = run("build", "--project", root, "--lang", "ru,en", "--format", "pdf,html", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in (root / "build" / ".cache").glob("*/*")} == set(entries)  # all hits, nothing new

@@ -22,6 +22,8 @@ class RenderOptions:
 
     problems: object | None = None  # a Problems collector; None drops the warnings (a preview, a benchmark)
     pdf_variant: str | None = None
+    jobs: int | None = None  # processes laying out a PDF's chunks at once (None: the cores)
+    cache: object | None = None  # a bulletin.cache.Cache for chunk PDFs; None caches nothing
     reload_script: str = ""  # serve's live-reload script (its own markup, never entry text)
 
 

@@ -6,7 +6,7 @@ import json
 import os
 import time
 
-from ..cache import building, folder_digest, open_cache
+from ..cache import folder_digest
 from ..epoch import ENV as SOURCE_DATE_EPOCH
 from ..scheduler import Task, TaskError, run_tasks
 from .assembly import assemble, read_layout
@@ -135,14 +135,12 @@ def render_chunked(view, html: str, timeout: int, variant: str | None, xmp: dict
 
 
 def render_view(view, html: str, timeout: int, variant: str | None, xmp: dict, jobs: int | None = None,
-                cache="project", renderer: ChunkRenderer | None = None,
+                cache=None, renderer: ChunkRenderer | None = None,
                 warnings: list | None = None) -> bytes | None:
     """render_pdf's chunked path: None when the template cannot be split; failures as PdfError, located at
     the entry being laid out when the child knew it. ``warnings`` receives WeasyPrint's records."""
     from .pdf import PdfError, _entry_at, failure_message
 
-    if cache == "project":  # build/.cache/ during a build (unless --no-cache); a direct call caches nothing
-        cache = open_cache(view.config.root) if building() else None
     renderer = renderer or ChunkRenderer(view, timeout, variant, xmp, jobs, cache)
     try:
         pdf = render_chunked(view, html, timeout, variant, xmp, jobs, cache, renderer)
@@ -161,7 +159,7 @@ def render_view(view, html: str, timeout: int, variant: str | None, xmp: dict, j
         raise PdfError(failure_message(exc.kind, detail, view.config), entry) from None
 
 
-def preview_entry(view, anchor: str, timeout: int, cache="project") -> bytes | None:
+def preview_entry(view, anchor: str, timeout: int, cache=None) -> bytes | None:
     """One entry alone under its rubric's title, with the bulletin's print styles: its own 1–3 pages, laid
     out in about a second (serve's print preview). None when the view has no such entry."""
     import re
@@ -180,5 +178,5 @@ def preview_entry(view, anchor: str, timeout: int, cache="project") -> bytes | N
     else:
         return None
     chunk = make_chunk(head, alone)
-    renderer = ChunkRenderer(view, timeout, None, {}, 1, open_cache(view.config.root) if cache == "project" else cache)
+    renderer = ChunkRenderer(view, timeout, None, {}, 1, cache)
     return renderer.render({anchor: chunk.html})[anchor]

@@ -245,4 +245,5 @@ class PdfRenderer(Renderer):
     format, suffix, media_type = "pdf", ".pdf", "application/pdf"
 
     def render(self, view: View, options: RenderOptions) -> bytes:
-        return render_pdf(view, view.config.timeouts["pdf"], options.pdf_variant, options.problems)
+        return render_pdf(view, view.config.timeouts["pdf"], options.pdf_variant, options.problems,
+                          jobs=options.jobs, cache=options.cache)

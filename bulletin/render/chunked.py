@@ -58,12 +58,13 @@ class ChunkRenderer:
             return None
         return self.cache.key("pdf-chunk", html, str(variant), folder_digest(fonts_dir(self.view.config)))
 
-    def render(self, named: dict[str, str], variant: str | None = None) -> dict[str, bytes]:
-        """Chunk name -> HTML in, chunk name -> PDF out; cached ones are not laid out again. ``variant``:
-        the folio is drawn into tagged pages as an artifact, so it is laid out untagged ("none")."""
-        variant = variant or self.variant
-        done, tasks, names = {}, [], []
+    def render(self, named: dict[str, str], untagged: frozenset[str] = frozenset()) -> dict[str, bytes]:
+        """Chunk name -> HTML in, chunk name -> PDF out, laid out at once; cached ones are not laid out
+        again. ``untagged``: the folio is drawn into tagged pages as an artifact, so it is laid out
+        untagged (variant "none")."""
+        done, tasks, names, variants = {}, [], [], {}
         for name, html in named.items():
+            variants[name] = variant = "none" if name in untagged else self.variant
             cached = self.cache.get(self._key(html, variant)) if self.cache else None
             records = self.cache.get(self._key(html, variant) + "-warnings") if cached is not None else None
             if cached is not None and records is not None:
@@ -78,20 +79,32 @@ class ChunkRenderer:
             # Imported once here, so that every forked child inherits WeasyPrint instead of importing it
             # again (~0.7 s of CPU each, and time out of the layout's limit)
             import weasyprint  # noqa: F401
-        for name, (data, records), html in zip(names, run_tasks(tasks, self.jobs), [named[n] for n in names]):
+        for name, (data, records) in zip(names, run_tasks(tasks, self.jobs)):
             done[name] = data
             self.laid_out.append(name)
             self.warnings += records
             if self.cache:
-                self.cache.put(self._key(html, variant), data)
-                self.cache.put(self._key(html, variant) + "-warnings", json.dumps(records).encode("utf-8"))
+                key = self._key(named[name], variants[name])
+                self.cache.put(key, data)
+                self.cache.put(key + "-warnings", json.dumps(records).encode("utf-8"))
         return done
+
+
+def place_pages(parts, layouts) -> tuple[dict[str, int], list[str]]:
+    """Where the laid-out parts land, one after another: each anchor's page (from 1) and each page's kind."""
+    first, pages, kinds = 1, {}, []
+    for part in parts:
+        for anchor, index in layouts[part.name].anchors.items():
+            pages.setdefault(anchor, first + index)
+        kinds += [part.kind] * layouts[part.name].pages
+        first += layouts[part.name].pages
+    return pages, kinds
 
 
 def render_chunked(view, html: str, timeout: int, variant: str | None, xmp: dict, jobs: int | None = None,
                    cache=None, renderer: ChunkRenderer | None = None) -> bytes:
     """Cover, contents and sections laid out apart (the contents with placeholder numbers), then the
-    contents again with the real ones, then the folio; assembled into one PDF. ValueError: the template
+    contents again with the real ones beside the folio; assembled into one PDF. ValueError: the template
     cannot be split (the caller lays it out whole); TaskError: a layout failed."""
     head, parts = split_document(html)
     renderer = renderer or ChunkRenderer(view, timeout, variant, xmp, jobs, cache)
@@ -99,25 +112,25 @@ def render_chunked(view, html: str, timeout: int, variant: str | None, xmp: dict
     pdfs = renderer.render({name: chunk.html for name, chunk in chunks.items()})
     layouts = {name: read_layout(pdfs[name], chunks[name].borrowed) for name in chunks}
     contents = next((p for p in parts if p.kind == "contents"), None)
-    for _ in range(CONTENTS_TRIES):
-        first, pages, kinds = 1, {}, []
-        for part in parts:
-            for anchor, index in layouts[part.name].anchors.items():
-                pages.setdefault(anchor, first + index)
-            kinds += [part.kind] * layouts[part.name].pages
-            first += layouts[part.name].pages
-        if contents is None:
-            break
+    folio = None
+    for _ in range(CONTENTS_TRIES if contents else 0):
+        pages, kinds = place_pages(parts, layouts)
         numbered = make_chunk(head, contents, pages, dated=contents is parts[0])
         if numbered.html == chunks[contents.name].html:
             break
         chunks[contents.name] = numbered
-        pdfs.update(renderer.render({contents.name: numbered.html}))
+        # The folio is laid out beside the numbered contents, on the guess (almost always right) that the
+        # real numbers leave the contents as long as the placeholders did
+        laid = renderer.render({contents.name: numbered.html, "folio": make_folio(head, kinds)}, frozenset({"folio"}))
+        pdfs[contents.name] = laid[contents.name]
         before = layouts[contents.name].pages
         layouts[contents.name] = read_layout(pdfs[contents.name], numbered.borrowed)
         if layouts[contents.name].pages == before:
+            folio = laid["folio"]
             break
-    folio = renderer.render({"folio": make_folio(head, kinds)}, variant="none")["folio"]
+    if folio is None:
+        kinds = place_pages(parts, layouts)[1]
+        folio = renderer.render({"folio": make_folio(head, kinds)}, frozenset({"folio"}))["folio"]
     pieces = [(pdfs[part.name], chunks[part.name].borrowed) for part in parts]
     # The assembly is a function of its pieces (pikepdf writes a deterministic /ID): a rebuild with nothing
     # changed reads it back instead of merging again.

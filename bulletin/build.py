@@ -20,6 +20,7 @@ from .markdown import Converter, PandocError
 from .problems import BulletinError, Problems
 from .atomic import write_outputs
 from .cache import open_cache
+from .scheduler import default_jobs, render_parallel
 from .fonts import report_uncovered
 from .render import RenderError, RenderOptions, make_view, month_renderers
 from .project import Project
@@ -63,9 +64,10 @@ def resolve_month(config: Config, month: str | None, problems: Problems) -> str 
 
 def load_month_content(project: Project | Path, month: str | None, langs: list[str] | None = None,
                        converter: Converter | None = None, timings: dict | None = None,
-                       edition: str = PUBLIC) -> Month:
-    """Everything up to rendering: config, entries, translations, bodies converted per language; in the
-    public edition every entry is redacted here, before any renderer sees it."""
+                       edition: str = PUBLIC, jobs: int | None = None) -> Month:
+    """Everything up to rendering: config, entries, translations, bodies converted per language (by
+    ``jobs`` processes at once; None: this one); in the public edition every entry is redacted here,
+    before any renderer sees it."""
     started = time.perf_counter()
     project = Project.of(project)
     problems, config = project.problems, project.config
@@ -97,7 +99,8 @@ def load_month_content(project: Project | Path, month: str | None, langs: list[s
         items = bulletin.items
         lang_of = {item.entry.key: item.entry.lang for item in items}
         try:
-            result.converted[lang] = converter.convert([item.entry for item in items], lang_of, problems, redaction)
+            result.converted[lang] = converter.convert([item.entry for item in items], lang_of, problems, redaction,
+                                                       jobs)
         except PandocError as exc:
             problems.error(config.content_dir / month, 0, str(exc), code="pandoc.failed")
             result.converted[lang] = {}
@@ -178,7 +181,7 @@ def build_month(project: Project | Path, month: str | None = None, langs: list[s
 def _build_checked(project, month, lang_list, format_list, out_dir, strict, progress, converter, pdf_variant,
                    timings, renderers, edition, jobs, store) -> BuildResult:
     config = project.config
-    content = load_month_content(project, month, lang_list, converter, timings, edition)
+    content = load_month_content(project, month, lang_list, converter, timings, edition, jobs or default_jobs())
     for lang in lang_list:  # publish has its own rule for this: translation coverage thresholds
         if lang in content.bulletins:
             report_empty(content.bulletins[lang], content.problems)
@@ -190,8 +193,6 @@ def _build_checked(project, month, lang_list, format_list, out_dir, strict, prog
     if content.problems.errors:
         raise BulletinError(content.problems)
     if len(lang_list) * len(format_list) > 1 and renderers is None:  # in parallel, as publish does
-        from .scheduler import render_parallel
-
         base = edition_folder(out_dir / content.month, edition)
         made = render_parallel(content, [(lang, fmt) for lang in lang_list for fmt in format_list], progress,
                                timings, pdf_variant, out_dir, jobs, store)

@@ -39,6 +39,7 @@ class PandocTimeout(PandocError):
 
 
 ENTRY_TIMEOUT = 15  # seconds for one entry alone, when a whole batch ran out of time
+PARALLEL_FROM = 24  # new entries in one batch from which conversion is split over processes (a fork costs ~10 ms)
 
 
 def run_pandoc(args: list[str], data: bytes, timeout: int) -> bytes:
@@ -223,40 +224,20 @@ class Converter:
         self.disk.put(self._disk_key(key), json.dumps(record, ensure_ascii=False).encode("utf-8"))
 
     def convert(self, entries: list[Entry], lang_of: dict, problems: Problems,
-                redaction=None) -> dict[tuple, Converted]:
+                redaction=None, jobs: int | None = None) -> dict[tuple, Converted]:
         """``lang_of`` maps entry.key to the language whose typography applies; ``entries`` are the ones
         printed together (links between them become internal links); ``redaction``: what a public edition
-        withholds (confidential.Redaction), applied to each AST before anything else reads it."""
+        withholds (confidential.Redaction), applied to each AST before anything else reads it; ``jobs``:
+        processes converting at once, for a batch of at least PARALLEL_FROM new entries."""
         anchors = frozenset(e.anchor for e in entries)
         printed = " ".join(sorted(anchors)) + (redaction.key if redaction is not None else "")
         report_labels(entries, problems)
         todo = [e for e in entries if _body_key(e, lang_of[e.key], printed) not in self.cache
                 and not self._load(_body_key(e, lang_of[e.key], printed))]
-        if todo:
-            try:
-                parsed = parse_bodies(todo, self.timeout)
-            except (PandocTimeout, RecursionError):  # json's decoder refuses ~1000 levels of nesting
-                todo, parsed = self._find_slow(todo, problems)
-            deep = {id(e) for e, blocks in zip(todo, parsed) if nesting_depth(blocks) > self.limits["inline_nesting"]}
-            for entry in (e for e in todo if id(e) in deep):
-                self._too_deep(entry, problems)
-            kept = [(e, b) for e, b in zip(todo, parsed) if id(e) not in deep]
-            todo, parsed = [e for e, _ in kept], [b for _, b in kept]
-            prepared = []
-            for entry, blocks in zip(todo, parsed):
-                if redaction is not None:
-                    blocks = redaction.blocks(blocks, lang_of[entry.key])
-                local = Problems(problems.root)
-                blocks, assets, raw = prepare_blocks(blocks, entry, lang_of[entry.key], local, self.root, anchors,
-                                                     self.limits)
-                prepared.append((entry, blocks, assets, local, raw))
-            html_blocks = [hyphenate_blocks(shift_headings(blocks, 4), lang_of[entry.key])
-                           for entry, blocks, _, _, _ in prepared]
-            fragments = write_fragments(html_blocks, self.timeout)
-            for (entry, blocks, assets, local, raw), fragment in zip(prepared, fragments):
-                fragment = sanitize_html(fragment, entry, local, raw)
-                self.cache[_body_key(entry, lang_of[entry.key], printed)] = (blocks, fragment, assets, local)
-                self._store(_body_key(entry, lang_of[entry.key], printed))
+        if len(todo) >= PARALLEL_FROM and (jobs or 1) > 1:
+            self._convert_parallel(todo, lang_of, anchors, printed, redaction, problems, jobs)
+        elif todo:
+            self._convert_some(todo, lang_of, anchors, printed, redaction, problems)
         result = {}
         for entry in entries:
             key = _body_key(entry, lang_of[entry.key], printed)
@@ -266,3 +247,59 @@ class Converter:
             problems.extend(local)
             result[entry.key] = Converted(blocks, fragment, assets)
         return result
+
+    def _convert_parallel(self, todo: list[Entry], lang_of: dict, anchors: frozenset, printed: str, redaction,
+                          problems: Problems, jobs: int) -> None:
+        """The entries in ``jobs`` slices, each converted in a forked child (pandoc and the Python passes
+        over its ASTs, which are most of the time); their results join this converter's memory and disk."""
+        from .scheduler import Task, TaskError, run_tasks
+
+        slices = [todo[index::jobs] for index in range(jobs)]
+        tasks = [Task(self._convert_slice, (part, lang_of, anchors, printed, redaction, problems.root),
+                      self.timeout * 2, "the conversion of the entries", cost=len(part)) for part in slices]
+        try:
+            results = run_tasks(tasks, jobs)
+        except TaskError:  # converted here instead, where a failure is reported entry by entry
+            self._convert_some(todo, lang_of, anchors, printed, redaction, problems)
+            return
+        for converted, found, stored in results:
+            self.cache.update(converted)
+            problems.extend(Problems(problems.root, [p for p in found if p not in problems.items]))
+            if self.disk:
+                self.disk.hold_entries(stored)
+
+    def _convert_slice(self, todo, lang_of, anchors, printed, redaction, root, current=None):
+        """In a forked child: what this slice adds to the memory cache, its problems and its disk entries."""
+        local, known = Problems(root), set(self.cache)
+        before = set(self.disk.held or ()) if self.disk else set()
+        self._convert_some(todo, lang_of, anchors, printed, redaction, local)
+        added = {key: value for key, value in self.cache.items() if key not in known}
+        return added, local.items, self.disk.held_since(before) if self.disk else {}
+
+    def _convert_some(self, todo: list[Entry], lang_of: dict, anchors: frozenset, printed: str, redaction,
+                      problems: Problems) -> None:
+        """Convert ``todo`` here: pandoc for all of them at once, then the passes over each AST."""
+        try:
+            parsed = parse_bodies(todo, self.timeout)
+        except (PandocTimeout, RecursionError):  # json's decoder refuses ~1000 levels of nesting
+            todo, parsed = self._find_slow(todo, problems)
+        deep = {id(e) for e, blocks in zip(todo, parsed) if nesting_depth(blocks) > self.limits["inline_nesting"]}
+        for entry in (e for e in todo if id(e) in deep):
+            self._too_deep(entry, problems)
+        kept = [(e, b) for e, b in zip(todo, parsed) if id(e) not in deep]
+        todo, parsed = [e for e, _ in kept], [b for _, b in kept]
+        prepared = []
+        for entry, blocks in zip(todo, parsed):
+            if redaction is not None:
+                blocks = redaction.blocks(blocks, lang_of[entry.key])
+            local = Problems(problems.root)
+            blocks, assets, raw = prepare_blocks(blocks, entry, lang_of[entry.key], local, self.root, anchors,
+                                                 self.limits)
+            prepared.append((entry, blocks, assets, local, raw))
+        html_blocks = [hyphenate_blocks(shift_headings(blocks, 4), lang_of[entry.key])
+                       for entry, blocks, _, _, _ in prepared]
+        fragments = write_fragments(html_blocks, self.timeout)
+        for (entry, blocks, assets, local, raw), fragment in zip(prepared, fragments):
+            fragment = sanitize_html(fragment, entry, local, raw)
+            self.cache[_body_key(entry, lang_of[entry.key], printed)] = (blocks, fragment, assets, local)
+            self._store(_body_key(entry, lang_of[entry.key], printed))

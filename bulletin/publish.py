@@ -20,6 +20,7 @@ from .content import MONTH_RE
 from .locale import load_messages, report_missing
 from .problems import BulletinError, Problems
 from .atomic import fsync_dir, write_atomic
+from .scheduler import default_jobs
 from .release import DELIVERIES, MANIFEST, PREVIOUS, STAGING, SUMS, TRASH, PublishError, lock_dist, resolve_dist
 from .layouts import layouts_dirs
 from .render import FORMATS, MEDIA_TYPES, renderer_for
@@ -219,7 +220,7 @@ def publish_month(project: Project | Path, month: str, dist: Path | None = None,
             raise PublishError(f"{month} is already published in {target}; use --force to replace it "
                                f"(the current release is then kept in {month}/{PREVIOUS}/)")
         timings: dict[str, float] = {}
-        content = load_month_content(project, month, timings=timings)
+        content = load_month_content(project, month, timings=timings, jobs=default_jobs())
         if content.problems.fatal(strict=True):
             raise BulletinError(content.problems)
         refusals = refuse_low_coverage(content)

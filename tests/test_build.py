@@ -198,3 +198,21 @@ def test_the_driver_takes_lists_and_renderers_of_its_own(project):
     assert [str(p) for p in failed.value.problems.errors] == [
         f"{M}a.ru.md:1: error: ru bad: no paper left (while laying out this entry)"]
     assert not (root / "other").exists()
+
+
+def test_conversion_split_over_processes_gives_what_one_process_gives(project):
+    """From markdown.PARALLEL_FROM new entries the bodies are converted in slices by forked children:
+    the fragments, the ASTs and the located problems (here a link to a local file) must not change."""
+    from bulletin.build import load_month_content
+    from bulletin.markdown import PARALLEL_FROM
+
+    files = {f"{M}e{i:02d}.ru.md": entry(title=f"Материал {i}", body=f"Абзац {i} «цитата» -- тире.\n\n- пункт")
+             for i in range(PARALLEL_FROM + 3)}
+    files[f"{M}e07.ru.md"] = entry(title="Ссылка", body="Текст.\n\nСм. [файл](../../secret.txt).")
+    root = project(files)
+    one, two = (load_month_content(root, "2026-02", ["ru"], jobs=jobs) for jobs in (1, 2))
+    assert len(two.converted["ru"]) == PARALLEL_FROM + 3
+    assert {k: (c.html, c.blocks) for k, c in two.converted["ru"].items()} == \
+        {k: (c.html, c.blocks) for k, c in one.converted["ru"].items()}
+    assert [str(p) for p in two.problems.items] == [str(p) for p in one.problems.items]
+    assert any(str(p).startswith(f"{M}e07.ru.md:") for p in one.problems.items)

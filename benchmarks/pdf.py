@@ -17,6 +17,7 @@ from run import LANG, MONTH, make_project  # noqa: E402  (the same synthetic mon
 
 TARGETS = {"cold": 0.85, "edit": 0.30, "no-op": 0.08, "all languages": 0.6}
 MEMORY_TARGET_MB = 400
+PREVIEW_TARGET = 1.0  # seconds, absolute: what an editor waits for
 
 
 def reference_html(root: Path) -> str:
@@ -119,6 +120,21 @@ def _whole_size(root: Path) -> str:
     return f"chunked; as one document {whole / 1024:.0f} KiB ({_size(root) / whole - 1:+.1%})"
 
 
+def _preview(root: Path) -> tuple[str, str, str]:
+    """serve's print preview (/print): one entry alone in the print styles, the view already built."""
+    from bulletin.build import load_month_content
+    from bulletin.render import make_view
+    from bulletin.render.chunked import preview_entry
+
+    month = load_month_content(root, MONTH, [LANG])
+    view = make_view(month.bulletins[LANG], month.converted[LANG], month.messages[LANG], month.created[LANG])
+    entries = [entry for section in view.sections for entry in section.entries]
+    seconds = timed(preview_entry, view, entries[len(entries) // 2].anchor, 60)
+    verdict = "PASS" if seconds <= PREVIEW_TARGET else "OVER TARGET"
+    return ("print preview", f"{seconds:.2f} s", f"one entry alone in the print styles, serve's /print "
+                                                 f"(target about {PREVIEW_TARGET:g} s: {verdict})")
+
+
 def run(folder: Path, entries: int, memory_entries: int) -> list[tuple[str, str, str]]:
     import weasyprint  # imported up front: neither side of a ratio pays for it
 
@@ -139,6 +155,7 @@ def run(folder: Path, entries: int, memory_entries: int) -> list[tuple[str, str,
     ratio("edit", timed(build, root), "one entry's body edited, then build --format pdf")
     ratio("no-op", timed(build, root), "build --format pdf again, nothing changed")
     rows.append(("size", f"{_size(root) / 1024:.0f} KiB", _whole_size(root)))
+    rows.append(_preview(root))
 
     # (d) every language and format, no cache: one output after another in one process (--jobs 1), then
     # the same build with the scheduler's default (the cores)

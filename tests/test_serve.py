@@ -248,3 +248,33 @@ def test_error_page_without_a_good_preview_is_in_the_previewed_language(tmp_path
     assert ">Олар түзетілгенде бет өздігінен жаңарады.</p>" in page and "қатесіз" not in page
     assert ">1 қате, 0 ескерту</p>" in page
     assert "content/2026-02/a.ru.md:3: error: unknown rubric 'nope'" in page
+
+
+def test_print_preview_is_the_one_entry_edited_last_in_the_print_styles(tmp_path):
+    import io
+    import time
+
+    import pikepdf
+    from pypdf import PdfReader
+
+    from bulletin.serve import Preview
+    root = make_project(tmp_path / "p", {ENTRY: entry(title="Первый материал",
+                                                           body="\n\n".join(["Абзац с подробностями дела. " * 40] * 8)),
+                                         "content/2026-02/b.ru.md": entry(title="Второй материал", rubric="progress",
+                                                                          body="Другой текст. " * 40)})
+    os.utime(root / ENTRY, (time.time() + 5, time.time() + 5))  # the one edited last
+    preview = Preview(root)
+    assert not preview.rebuild().items
+    status, content_type, body = preview.print_preview(None)
+    assert status == 200 and content_type == "application/pdf"
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(body)).pages]
+    assert 2 <= len(pages) <= 3  # the entry's own pages, laid out as printed
+    text = " ".join(pages)
+    assert "Первый материал" in text and "Свобода слова" in text  # under its rubric's title
+    assert "Второй материал" not in text and "Содержание" not in text  # no other entry, no contents
+    with pikepdf.open(io.BytesIO(body)) as pdf:
+        fonts = {str(f.get("/BaseFont", ""))[8:] for page in pdf.pages for f in page.Resources.Font.values()}
+    assert "PT-Serif" in fonts and all(name.startswith("PT-") for name in fonts)  # the bulletin's fonts only
+    status, _, body = preview.print_preview("entry-b")
+    assert status == 200 and "Второй материал" in PdfReader(io.BytesIO(body)).pages[0].extract_text()
+    assert preview.print_preview("entry-nothing")[0] == 404

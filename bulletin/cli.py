@@ -50,7 +50,8 @@ cli.command_class = Command  # every command's errors end the same way
 @click.option("--pdf-variant", "pdf_variant", type=click.Choice(PDF_VARIANTS),
               help="PDF flavour (default: pdf_variant in bulletin.yaml, else pdf/ua-1); pdf/a-3u for archives.")
 @EDITION
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Processes laying out at once (default: the cores).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1),
+              help="Processes converting or laying out at once (default: the cores).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write build/.cache/ (chunk PDFs, conversions).")
 def build(month, langs, formats, project, out, strict, quiet, verbose, pdf_variant, edition, jobs, no_cache):
     """Build MONTH (YYYY-MM; default: the newest) into <out>/<MONTH>/bulletin-<MONTH>-<lang>.<ext>."""

@@ -141,3 +141,28 @@ def test_checks_fail_when_a_chunk_loses_its_structure_tree(month, monkeypatch):
     wrong = render_pdf(view, 120, jobs=2, cache=None)  # the cached assembly would be the right one
     assert check_structure(wrong, titles)
     assert not check_page_numbers(wrong)  # only the tree is wrong
+
+
+def test_an_archival_variant_assembled_from_chunks_keeps_what_pdf_a_requires(month):
+    """What PDF/A asks of the whole file, checked on the assembly as on one WeasyPrint document: the
+    identification in the XMP, one output intent with its ICC profile, the Info dates equal to the XMP's,
+    every font embedded with a ToUnicode map (level U), a file ID, no encryption or JavaScript."""
+    view, titles = month
+    data = render_pdf(view, 120, "pdf/a-3u", jobs=2)  # pdf/a-2u differs only in its part number
+    assert page_texts(data) == page_texts(render_pdf(view, 120, "pdf/a-3u", whole=True))
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        meta = pdf.open_metadata()
+        assert (meta["pdfaid:part"], meta["pdfaid:conformance"]) == ("3", "U")
+        intents = list(pdf.Root.OutputIntents)
+        assert len(intents) == 1 and intents[0].S == "/GTS_PDFA1" and len(intents[0].DestOutputProfile.read_bytes()) > 1000
+        assert "/Encrypt" not in pdf.trailer and len(pdf.trailer.ID) == 2
+        assert "/JavaScript" not in pdf.Root.get("/Names", {}) and "/OpenAction" not in pdf.Root
+        assert str(pdf.docinfo.ModDate)[2:16] == meta["xmp:ModifyDate"].replace("-", "").replace("T", "").replace(":", "")[:14]
+        fonts = {font.objgen: font for page in pdf.pages for font in page.Resources.Font.values()}
+        assert fonts
+        for font in fonts.values():
+            descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+            descriptor = descendant.FontDescriptor
+            assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), font.BaseFont
+            assert "/ToUnicode" in font, font.BaseFont
+    assert not check_page_numbers(data) and not check_contents(data, titles, CONTENTS)

@@ -1,15 +1,18 @@
-"""click's context -> where a command's lines go, and the exit code of each error of the errors.py family."""
+"""click's side of the commands: their shared options, where their lines go, and the exit code of each error of
+the errors.py family."""
 
 from __future__ import annotations
 
-
+import os
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, TextIO
 
 import click
 
-from .errors import BulletinError, UsageError
+from .edition import EDITIONS, PUBLIC
+from .errors import EXIT_REFUSED, BulletinError, UsageError
 from .problems import Problems
 from .report import failure_lines, problem_lines
 
@@ -41,6 +44,16 @@ def print_problems(problems: Problems, err: bool = True) -> None:
     emit(problem_lines(problems, err))
 
 
+def finish(failed) -> None:
+    """A command that has printed everything ends: exit 1 when it ``failed`` (errors, refusals), else 0."""
+    sys.exit(EXIT_REFUSED if failed else 0)
+
+
+def use_colour() -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
 class Command(click.Command):
     """Turns the error family into output and an exit code, for every command, here only.
 
@@ -70,6 +83,29 @@ def check_month(ctx, param, month: str | None) -> str | None:
 
 def month_arg(required: bool = False):
     return click.argument("month", required=required, callback=check_month)
+
+
+DIST = click.option("--dist", "dist", type=click.Path(file_okay=False, path_type=Path),
+                    help="Releases folder (default: <project>/dist).")
+EDITION = click.option("--edition", "edition", type=click.Choice(EDITIONS), default=PUBLIC,
+                       show_default=True, help="public withholds everything confidential; internal keeps it, marks "
+                                              "every page and goes to <out>/<MONTH>/internal/ only.")
+PROJECT = click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path), default=".",
+                       show_default=True, help="Project folder (holds bulletin.yaml).")
+
+
+def lang_option(help: str, dest: str = "lang", **kwargs):
+    return click.option("--lang", dest, help=help, **kwargs)
+
+
+def output_option(*choices: str, help: str | None = None):
+    """``--format`` of what a command prints (not of the bulletin's files): the first choice is the default."""
+    return click.option("--format", "output", type=click.Choice(choices), default=choices[0], show_default=True,
+                        help=help)
+
+
+def flag(name: str, help: str, *decls: str):
+    return click.option(*decls, name, is_flag=True, help=help)
 
 
 def progress_printer(verb: str, quiet: bool = False) -> Callable[[str], None]:

@@ -51,7 +51,8 @@ def build(month, langs, formats, project, out, strict, quiet, verbose, pdf_varia
     configure(jobs, cache=not no_cache)
     opened = Project.open(project).require()
     result = build_month(opened, month, opened.languages(langs), opened.formats(formats), out, strict=strict,
-                         progress=progress_printer("building", quiet), pdf_variant=pdf_variant, edition=edition)
+                         progress=progress_printer("building", quiet), pdf_variant=pdf_variant,
+                         renderers=seams().renderers, edition=edition)
     emit(build_lines(result, quiet, verbose))
 
 
@@ -270,14 +271,14 @@ def fix_encoding_command(paths):
 
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None,
-         connect: Callable | None = None, render: Callable | None = None) -> None:
+         connect: Callable | None = None, render: Callable | None = None, renderers: tuple | None = None) -> None:
     """The ``bulletin`` command. Its arguments stand in for the process's own (argv, streams) and for what
     the library would reach outside (the mail server, the renderers), as WeasyPrint's main does."""
     from .processes import exit_on_sigterm
 
     exit_on_sigterm()  # a terminated run then ends as Ctrl-C does ("Aborted!", exit 1)
     try:
-        code = cli.main(args=argv, prog_name="bulletin", obj=Seams(stdout, stderr, connect, render),
+        code = cli.main(args=argv, prog_name="bulletin", obj=Seams(stdout, stderr, connect, render, renderers),
                         standalone_mode=False)
     except click.ClickException as exc:  # click's own usage errors, and ours (console.Command raises them)
         exc.show(file=stderr)

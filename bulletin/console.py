@@ -25,6 +25,7 @@ class Seams:
     stderr: TextIO | None = None
     connect: Callable | None = None  # deliver's SMTP factory: connect(delivery, password) -> smtplib.SMTP
     render: Callable | None = None  # publish's release renderer: render(month, progress, timings) -> {name: bytes}
+    renderers: tuple | None = None  # build's renderers (render.RENDERERS unless a test brings its own)
 
 
 def seams() -> Seams:

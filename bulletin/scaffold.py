@@ -15,7 +15,7 @@ from babel import Locale
 from .config import Config
 from .content import Entry
 from .frontmatter import FRONT_MATTER, entry_env
-from .options import At
+from .validation import At
 from .locale import load_messages, report_missing
 from .errors import RefusalError, UsageError
 from .problems import Problems

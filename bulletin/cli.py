@@ -10,14 +10,19 @@ import click
 
 from . import __version__
 from .config import PDF_VARIANTS
-from .edition import INTERNAL
 from .console import (DIST, EDITION, PROJECT, Command, Seams, check_month, emit, finish, flag, lang_option,
-                      month_arg, output_option, progress_printer, say, seams, use_colour)
-from .errors import EXIT_REFUSED
+                      month_arg, output_option, progress_printer, run_commands, say, seams, use_colour)
 from .project import Project
 from .report import (DeliverReport, build_lines, catalog_lines, check_lines, fix_lines, import_lines, index_lines,
                      internal_lines, json_text, publish_lines, relative, search_lines, stamp_lines, status_lines)
-from .schema import FILES as SCHEMA_FILES
+# These are loaded with the modules above anyway; the other commands' modules are imported when they run.
+from .edition import INTERNAL, publish_internal
+from .processes import exit_on_sigterm
+from .schema import FILES as SCHEMA_FILES, make_schema
+from .source import fix_encodings
+from .stats import report_stats
+from .translations import diff_lines, month_statuses, stamp_translations
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bulletin")
@@ -87,8 +92,7 @@ def serve(month, lang, port, project, edition):
 
 @cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--month", required=True, callback=check_month,
-              help="Month folder to write into (YYYY-MM).")
+@click.option("--month", required=True, callback=check_month, help="Month folder to write into (YYYY-MM).")
 @PROJECT
 @lang_option("Language of the entries (default: the default language).")
 @flag("--dry-run", "Write nothing; print the files that would be written.")
@@ -115,8 +119,6 @@ def publish(month, project, dist, force, edition):
     from .publish import publish_month
 
     if edition == INTERNAL:
-        from .edition import publish_internal
-
         return emit(internal_lines(publish_internal(project, month, dist, force), month))
     result = publish_month(Project.open(project), month, dist, force, progress_printer("rendered"), seams().render)
     emit(publish_lines(result, month))
@@ -202,8 +204,6 @@ def new(rubric, title, date, source, outlet, authors, lang, translation_of, proj
               help="Show what changed in a translation's source since its source_hash (exit 0: changed, 1: not).")
 def translations(month, langs, project, as_json, stamp, diff):
     """Show which entries are translated (ok / missing / stale / unverified), --stamp one or --diff one."""
-    from .translations import diff_lines, month_statuses, stamp_translations
-
     opened = Project.open(project)
     if stamp:
         report = stamp_translations(opened.require(), list(stamp))
@@ -237,8 +237,6 @@ def catalogs(project):
               help="Whose schema: entry front matter, bulletin.yaml, content/rubrics.yaml or partners.yaml.")
 def schema(project, of):
     """Print a JSON Schema of entry front matter (rubric keys of this project included), or of another file."""
-    from .schema import make_schema
-
     say(json_text(make_schema(Project.open(project).require().config, of)))
 
 
@@ -251,8 +249,6 @@ def schema(project, of):
 @PROJECT
 def stats(period, by, lang, output, project):
     """Count entries and persons over PERIOD: 2026-02, 2026 or 2026-01..2026-06 (default: the newest month)."""
-    from .stats import report_stats
-
     say(report_stats(project, period, by, lang, output))
 
 
@@ -261,8 +257,6 @@ def stats(period, by, lang, output, project):
 def fix_encoding_command(paths):
     """Convert Windows-1251, KZ-1048, KOI8-R or UTF-16 files to UTF-8 in place (the original is kept as
     PATH.bak). Characters unusual in Russian, Kazakh or English that the conversion produced are named."""
-    from .source import fix_encodings
-
     failed = False
     for path, done, error in fix_encodings(paths):
         emit(fix_lines(path, done, error))
@@ -274,16 +268,5 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
          connect: Callable | None = None, render: Callable | None = None, renderers: tuple | None = None) -> None:
     """The ``bulletin`` command. Its arguments stand in for the process's own (argv, streams) and for what
     the library would reach outside (the mail server, the renderers), as WeasyPrint's main does."""
-    from .processes import exit_on_sigterm
-
     exit_on_sigterm()  # a terminated run then ends as Ctrl-C does ("Aborted!", exit 1)
-    try:
-        code = cli.main(args=argv, prog_name="bulletin", obj=Seams(stdout, stderr, connect, render, renderers),
-                        standalone_mode=False)
-    except click.ClickException as exc:  # click's own usage errors, and ours (console.Command raises them)
-        exc.show(file=stderr)
-        code = exc.exit_code
-    except click.Abort:
-        click.echo("Aborted!", file=stderr, err=True)
-        code = EXIT_REFUSED
-    sys.exit(code if isinstance(code, int) else 0)
+    sys.exit(run_commands(cli, argv, Seams(stdout, stderr, connect, render, renderers)))

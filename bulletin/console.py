@@ -74,6 +74,19 @@ class Command(click.Command):
             ctx.exit(exc.exit_code)
 
 
+def run_commands(group: click.Group, argv: list[str] | None, obj: Seams) -> int:
+    """The commands run on ``argv``: every way they can end -> an exit code, here only."""
+    try:
+        code = group.main(args=argv, prog_name="bulletin", obj=obj, standalone_mode=False)
+    except click.ClickException as exc:  # click's own usage errors, and ours (Command raises them)
+        exc.show(file=obj.stderr)
+        return exc.exit_code
+    except click.Abort:
+        click.echo("Aborted!", file=obj.stderr, err=True)
+        return EXIT_REFUSED
+    return code if isinstance(code, int) else 0
+
+
 def check_month(ctx, param, month: str | None) -> str | None:
     from .content import MONTH_RE
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .content import Entry
+from .searchtext import morph_analyzer
 
 # A word: letters, with the invisible characters pasted text carries inside words (soft hyphens,
 # zero-width spaces), which would otherwise hide a name from the matcher.
@@ -72,20 +73,13 @@ def latin_skeleton(word: str) -> str:
     return skeleton(word.translate(_TRANSLIT))
 
 
-@functools.lru_cache(maxsize=1)
-def _morph():
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer()
-
-
 @functools.lru_cache(maxsize=4096)
 def name_forms(word: str) -> frozenset[str]:
     """A folded name word -> its Russian case forms (pymorphy3, plus the regular paradigm it may miss)."""
     forms = {word}
     if _LATIN.search(word):
         return frozenset(forms)
-    for parse in _morph().parse(word):
+    for parse in morph_analyzer().parse(word):
         if parse.normal_form == word or {"Name", "Surn", "Patr"} & set(parse.tag.grammemes):
             forms.update(fold(f.word) for f in parse.lexeme)
     if re.search(r"(ов|ев|ёв|ин|ын)а?$", word):

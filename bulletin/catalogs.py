@@ -13,7 +13,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
 
 from .locale import DOMAIN
-from .problems import Problems
+from .problems import BulletinError, Problems
 
 SKIPPED = {"node_modules", "build", "dist", "tests"}  # large trees no babel.cfg pattern is meant for
 WIDTH = 0  # no wrapping: one line per string, as the catalogs are written, so an edit shows as one line
@@ -152,8 +152,10 @@ def update_catalogs(root: Path, languages: list[str]) -> CatalogsReport:
     pot_path = folder / f"{DOMAIN}.pot"
     old_pot, pot_header = _read(pot_path, problems)
     catalogs = {lang: _read(folder / lang / "LC_MESSAGES" / f"{DOMAIN}.po", problems, lang) for lang in languages}
-    if fresh is None or problems.errors:
-        return report  # nothing is written over a catalog that could not be read
+    if problems.errors:
+        raise BulletinError(problems)  # nothing is written over a catalog that could not be read
+    if fresh is None:
+        return report
     template = merge_template(old_pot, fresh)
     _write(pot_path, serialise(template, pot_header), report)
     for lang, (catalog, header) in catalogs.items():

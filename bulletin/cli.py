@@ -10,22 +10,18 @@ import click
 
 from . import __version__
 from .config import PDF_VARIANTS
-from .edition import EDITIONS, INTERNAL, PUBLIC
-from .console import (Command, Seams, check_month, emit, month_arg, print_problems, progress_printer,
-                      say, seams)
-from .errors import EXIT_REFUSED, BulletinError, UsageError
-from .problems import dump_problems, format_summary
+from .console import (DIST, EDITION, PROJECT, Command, Seams, check_month, emit, finish, flag, lang_option,
+                      month_arg, output_option, progress_printer, run_commands, say, seams, use_colour)
 from .project import Project
-from .report import relative
-from .schema import FILES as SCHEMA_FILES
-
-DIST = click.option("--dist", "dist", type=click.Path(file_okay=False, path_type=Path),
-                    help="Releases folder (default: <project>/dist).")
-EDITION = click.option("--edition", "edition", type=click.Choice(EDITIONS), default=PUBLIC,
-                       show_default=True, help="public withholds everything confidential; internal keeps it, marks "
-                                              "every page and goes to <out>/<MONTH>/internal/ only.")
-PROJECT = click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path), default=".",
-                       show_default=True, help="Project folder (holds bulletin.yaml).")
+from .report import (DeliverReport, build_lines, catalog_lines, check_lines, fix_lines, import_lines, index_lines,
+                     internal_lines, json_text, publish_lines, relative, search_lines, stamp_lines, status_lines)
+# These are loaded with the modules above anyway; the other commands' modules are imported when they run.
+from .edition import INTERNAL, publish_internal
+from .processes import exit_on_sigterm
+from .schema import FILES as SCHEMA_FILES, make_schema
+from .source import fix_encodings
+from .stats import report_stats
+from .translations import diff_lines, month_statuses, stamp_translations
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -39,14 +35,14 @@ cli.command_class = Command  # every command's errors end the same way
 
 @cli.command(outcome="nothing was written")
 @month_arg()
-@click.option("--lang", "langs", help="Languages: ru,kk,en or all (default: the default language).")
+@lang_option("Languages: ru,kk,en or all (default: the default language).", "langs")
 @click.option("--format", "formats", help="Formats: pdf,docx,html (default: all three).")
 @PROJECT
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default: <project>/build).")
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress or warnings, only errors.")
-@click.option("-v", "--verbose", is_flag=True, help="Show each stage's timing.")
+@flag("--strict", "Treat warnings as errors.")
+@flag("--quiet", "No progress or warnings, only errors.", "-q")
+@flag("--verbose", "Show each stage's timing.", "-v")
 @click.option("--pdf-variant", "pdf_variant", type=click.Choice(PDF_VARIANTS),
               help="PDF flavour (default: pdf_variant in bulletin.yaml, else pdf/ua-1); pdf/a-3u for archives.")
 @EDITION
@@ -58,39 +54,28 @@ def build(month, langs, formats, project, out, strict, quiet, verbose, pdf_varia
     from .build import build_month
     opened = Project.open(project).require()
     result = build_month(opened, month, opened.languages(langs), opened.formats(formats), out, strict=strict,
-                         progress=progress_printer("building", quiet), pdf_variant=pdf_variant, edition=edition,
-                         jobs=jobs, cache=not no_cache)
-    if not quiet:
-        print_problems(result.problems)
-    for path in result.outputs:
-        say(relative(path))
-    for stage, seconds in result.timings.items() if verbose else ():
-        say(f"  {stage:<14} {seconds:6.2f} s", err=True)
+                         progress=progress_printer("building", quiet), pdf_variant=pdf_variant,
+                         renderers=seams().renderers, edition=edition, jobs=jobs, cache=not no_cache)
+    emit(build_lines(result, quiet, verbose))
 
 
 @cli.command()
 @month_arg()
 @PROJECT
-@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="json prints the problems as a list for editor integrations.")
+@flag("--strict", "Treat warnings as errors (exit 1).")
+@output_option("text", "json", help="json prints the problems as a list for editor integrations.")
 def check(month, project, strict, output):
     """Validate MONTH's entries and the configuration without writing anything."""
     from .build import load_month_content
 
     content = load_month_content(Project.open(project), month)
-    problems = content.problems
-    if output == "json":
-        say(dump_problems(problems))
-    else:
-        print_problems(problems, err=False)
-        say(format_summary(problems, len(content.entries)))
-    sys.exit(EXIT_REFUSED if problems.fatal(strict) else 0)
+    emit(check_lines(content, output))
+    finish(content.problems.fatal(strict))
 
 
 @cli.command()
 @month_arg()
-@click.option("--lang", "lang", help="Language to preview (default: the default language).")
+@lang_option("Language to preview (default: the default language).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port on 127.0.0.1; 0 picks any free port.")
 @PROJECT
@@ -105,43 +90,34 @@ def serve(month, lang, port, project, edition):
 
 @cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--month", required=True, callback=check_month,
-              help="Month folder to write into (YYYY-MM).")
+@click.option("--month", required=True, callback=check_month, help="Month folder to write into (YYYY-MM).")
 @PROJECT
-@click.option("--lang", help="Language of the entries (default: the default language).")
-@click.option("--dry-run", is_flag=True, help="Write nothing; print the files that would be written.")
+@lang_option("Language of the entries (default: the default language).")
+@flag("--dry-run", "Write nothing; print the files that would be written.")
 def import_command(file, month, project, lang, dry_run):
     """Split a legacy bulletin FILE (UTF-8 text or .docx; Windows-1251/UTF-16 text is decoded with a
     warning) into entry files of MONTH. Nothing is written if any part could not be assigned."""
     from .importer import import_document
-    from .report import import_lines
 
     result = import_document(project, file, month, lang, dry_run)
     emit(import_lines(result, dry_run))
-    sys.exit(EXIT_REFUSED if result.problems.errors else 0)
+    finish(result.problems.errors)
 
 
 @cli.command(outcome="not published (publish needs check --strict to pass)")
 @month_arg(required=True)
 @PROJECT
 @DIST
-@click.option("--force", is_flag=True, help="Replace a published MONTH; the current release is kept in .previous/.")
+@flag("--force", "Replace a published MONTH; the current release is kept in .previous/.")
 @EDITION
 def publish(month, project, dist, force, edition):
     """Publish MONTH into <dist>/<MONTH>/ (every language and format, SHA256SUMS, manifest.json) and
     update <dist>/index.html. Refused when check --strict fails or translation coverage is too low.
     --edition internal checks as strictly but writes build/<MONTH>/internal/ only: never dist/."""
     from .publish import publish_month
-    from .report import internal_lines, publish_lines
 
     if edition == INTERNAL:
-        from .edition import publish_internal
-
-        if dist or force:
-            raise UsageError("--dist and --force are for public releases; --edition internal writes "
-                             "build/<MONTH>/internal/ only")
-        emit(internal_lines(publish_internal(Project.open(project).require(), month), month))
-        return
+        return emit(internal_lines(publish_internal(project, month, dist, force), month))
     result = publish_month(Project.open(project), month, dist, force, progress_printer("rendered"), seams().render)
     emit(publish_lines(result, month))
 
@@ -150,28 +126,19 @@ def publish(month, project, dist, force, edition):
 @month_arg(required=True)
 @PROJECT
 @DIST
-@click.option("--dry-run", is_flag=True, help="Print who would get what; connect to nothing, send nothing.")
-@click.option("--resend", is_flag=True,
-              help="Send the corrected issue to the partners whose files changed since they got it "
-                   "(only to PARTNER… when names are given; a named partner's interrupted send is repeated).")
+@flag("--dry-run", "Print who would get what; connect to nothing, send nothing.")
+@flag("--resend", "Send the corrected issue to the partners whose files changed since they got it "
+                  "(only to PARTNER… when names are given; a named partner's interrupted send is repeated).")
 @click.argument("partners", nargs=-1, metavar="[PARTNER]...")
 def deliver(month, project, dist, dry_run, resend, partners):
     """E-mail the published MONTH to each partner in partners.yaml, once (recorded in deliveries.json)."""
-    from .deliver import connect_smtp, deliver_month, describe_plan
-    from .report import deliver_lines
+    from .deliver import connect_smtp, deliver_month, resend_names
 
-    if partners and not resend:
-        raise UsageError("partner names are for --resend (bulletin deliver MONTH --resend [PARTNER]...)")
-    shown = set()
-
-    def progress(plan) -> None:
-        shown.add(id(plan))
-        say(describe_plan(plan, dry_run))
-
-    result = deliver_month(Project.open(project), month, dist, dry_run, progress,
-                           resend=list(partners) if resend else None, connect=seams().connect or connect_smtp)
-    emit(deliver_lines(result, month, dry_run, shown, describe_plan))
-    sys.exit(0 if result.ok else EXIT_REFUSED)
+    names, lines = resend_names(partners, resend), DeliverReport(month, dry_run)
+    result = deliver_month(Project.open(project), month, dist, dry_run, lambda plan: emit(lines.plan_lines(plan)),
+                           resend=names, connect=seams().connect or connect_smtp)
+    emit(lines.result_lines(result))
+    finish(not result.ok)
 
 
 @cli.command("index")
@@ -179,7 +146,6 @@ def deliver(month, project, dist, dry_run, resend, partners):
 @DIST
 def index_command(project, dist):
     """Update <dist>/archive.sqlite, the search index of every published month (changed months only)."""
-    from .report import index_lines
     from .site import index_project
 
     emit(index_lines(index_project(Project.open(project).require(), dist).index))
@@ -187,26 +153,23 @@ def index_command(project, dist):
 
 @cli.command()
 @click.argument("query")
-@click.option("--lang", type=click.Choice(["ru", "kk", "en", "all"]), default="all", show_default=True,
-              help="Only this language's bulletins.")
+@lang_option("Only this language's bulletins.", type=click.Choice(["ru", "kk", "en", "all"]), default="all",
+             show_default=True)
 @click.option("--from", "month_from", metavar="YYYY-MM", callback=check_month, help="From this month on.")
 @click.option("--to", "month_to", metavar="YYYY-MM", callback=check_month, help="Up to this month.")
 @click.option("--rubric", help="Only this rubric (its key).")
 @click.option("--region", help="Only entries with this region (its key).")
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="At most this many results.")
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@output_option("text", "json")
 @PROJECT
 @DIST
 def search(query, lang, month_from, month_to, rubric, region, limit, output, project, dist):
     """Search every published month for QUERY: words, "a phrase", OR, and -word to exclude."""
-    from .report import search_lines
     from .search import search_archive
 
     dist = dist or Path(project) / "dist"
-    result = search_archive(dist, query, lang, month_from, month_to, rubric, region, limit)
-    if output == "json":
-        return say(result.to_json())
-    emit(search_lines(result, query, dist))
+    emit(search_lines(search_archive(dist, query, lang, month_from, month_to, rubric, region, limit), query, dist,
+                      output))
 
 
 @cli.command()
@@ -216,60 +179,41 @@ def search(query, lang, month_from, month_to, rubric, region, limit, output, pro
 @click.option("--source", help="URL of the original item.")
 @click.option("--outlet", help="The publication the item comes from.")
 @click.option("--author", "authors", multiple=True, help="Author (repeat for several).")
-@click.option("--lang", help="Language of the entry (default: the project's default language).")
+@lang_option("Language of the entry (default: the project's default language).")
 @click.option("--translation-of", "translation_of", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a translation skeleton of this source entry (with --lang).")
 @PROJECT
 def new(rubric, title, date, source, outlet, authors, lang, translation_of, project):
     """Create an entry (or, with --translation-of, a translation) and print its path."""
-    from .scaffold import new_entry, new_translation
-    from .translations import find_entry
+    from .scaffold import scaffold_entry
 
-    opened = Project.open(project).require()
-    if translation_of is not None:
-        if not lang:
-            raise UsageError("--translation-of needs --lang (the language to translate into)")
-        path = new_translation(opened.config, find_entry(opened, translation_of), lang)
-    else:
-        if not rubric or not title:
-            raise UsageError("new needs --rubric and --title (or --translation-of with --lang)")
-        path = new_entry(opened.config, title, rubric, date, lang, list(authors) or None, outlet, source)
-    say(relative(path))
+    say(relative(scaffold_entry(Project.open(project).require(), rubric, title, date, source, outlet, authors, lang,
+                                translation_of)))
 
 
 @cli.command()
 @month_arg()
-@click.option("--lang", "langs", help="Only these languages (e.g. kk or kk,en; default: all).")
+@lang_option("Only these languages (e.g. kk or kk,en; default: all).", "langs")
 @PROJECT
-@click.option("--json", "as_json", is_flag=True, help="Print the statuses as JSON.")
+@flag("as_json", "Print the statuses as JSON.", "--json")
 @click.option("--stamp", "stamp", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Mark a reviewed translation as up to date with its source (repeatable).")
 @click.option("--diff", "diff", type=click.Path(dir_okay=False, path_type=Path),
               help="Show what changed in a translation's source since its source_hash (exit 0: changed, 1: not).")
 def translations(month, langs, project, as_json, stamp, diff):
     """Show which entries are translated (ok / missing / stale / unverified), --stamp one or --diff one."""
-    import json
-    import os
-
-    from .report import stamp_lines
-    from .translations import diff_lines, format_table, month_statuses, stamp_translations, statuses_json
-
     opened = Project.open(project)
     if stamp:
         report = stamp_translations(opened.require(), list(stamp))
         emit(stamp_lines(report))
-        sys.exit(EXIT_REFUSED if report.failed else 0)
+        finish(report.failed)
     if diff:
-        colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        status, lines = diff_lines(opened.require(), diff, colour)
+        status, lines = diff_lines(opened.require(), diff, colour := use_colour())
         for line in lines:
             say(line, color=colour)
         sys.exit(status)
-    statuses = month_statuses(opened, month, opened.languages(langs, default=opened.config.languages))
-    if as_json:
-        return say(json.dumps(statuses_json(statuses), ensure_ascii=False, indent=2))
-    emit((line, False) for line in format_table(statuses))
-    print_problems(statuses.problems)
+    emit(status_lines(month_statuses(opened, month, opened.languages(langs, default=opened.config.languages)),
+                      as_json))
 
 
 @cli.command()
@@ -278,14 +222,11 @@ def catalogs(project):
     """Extract the interface strings (babel.cfg) into layouts/locales/bulletin.pot, merge them into every
     language's .po (new: untranslated, changed: fuzzy) and list what each language still lacks."""
     from .catalogs import update_catalogs
-    from .report import catalog_lines
 
     config = Project.open(project).require().config
     report = update_catalogs(config.root, list(config.languages))
-    if report.problems.errors and not report.languages:
-        raise BulletinError(report.problems)
     emit(catalog_lines(report, config.root))
-    sys.exit(EXIT_REFUSED if report.problems.errors else 0)
+    finish(report.problems.errors)
 
 
 @cli.command()
@@ -294,31 +235,19 @@ def catalogs(project):
               help="Whose schema: entry front matter, bulletin.yaml, content/rubrics.yaml or partners.yaml.")
 def schema(project, of):
     """Print a JSON Schema of entry front matter (rubric keys of this project included), or of another file."""
-    import json
-
-    from .schema import make_schema
-
-    say(json.dumps(make_schema(Project.open(project).require().config, of), ensure_ascii=False, indent=2))
+    say(json_text(make_schema(Project.open(project).require().config, of)))
 
 
 @cli.command()
 @click.argument("period", required=False)
 @click.option("--by", type=click.Choice(["rubric", "region", "violation", "group", "role", "month"]),
               default="region", show_default=True, help="What to count by (group: victims; role: persons).")
-@click.option("--lang", help="Language of the names in table and csv (default: the default language).")
-@click.option("--format", "output", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@lang_option("Language of the names in table and csv (default: the default language).")
+@output_option("table", "csv", "json")
 @PROJECT
 def stats(period, by, lang, output, project):
     """Count entries and persons over PERIOD: 2026-02, 2026 or 2026-01..2026-06 (default: the newest month)."""
-    from .stats import report_stats
-
-    try:
-        text, problems = report_stats(project, period, by, lang, output)
-    except ValueError as exc:
-        raise click.UsageError(str(exc))
-    if text is None:
-        raise BulletinError(problems)
-    say(text)
+    say(report_stats(project, period, by, lang, output))
 
 
 @cli.command("fix-encoding")
@@ -326,34 +255,16 @@ def stats(period, by, lang, output, project):
 def fix_encoding_command(paths):
     """Convert Windows-1251, KZ-1048, KOI8-R or UTF-16 files to UTF-8 in place (the original is kept as
     PATH.bak). Characters unusual in Russian, Kazakh or English that the conversion produced are named."""
-    from .report import fix_lines
-    from .source import EncodingError, fix_encoding
-
     failed = False
-    for path in paths:
-        done, error = None, None
-        try:
-            done = fix_encoding(path)
-        except (EncodingError, OSError) as exc:
-            error, failed = exc, True
+    for path, done, error in fix_encodings(paths):
         emit(fix_lines(path, done, error))
-    sys.exit(EXIT_REFUSED if failed else 0)
+        failed = failed or error is not None
+    finish(failed)
 
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None,
-         connect: Callable | None = None, render: Callable | None = None) -> None:
+         connect: Callable | None = None, render: Callable | None = None, renderers: tuple | None = None) -> None:
     """The ``bulletin`` command. Its arguments stand in for the process's own (argv, streams) and for what
     the library would reach outside (the mail server, the renderers), as WeasyPrint's main does."""
-    from .processes import exit_on_sigterm
-
     exit_on_sigterm()  # a terminated run then ends as Ctrl-C does ("Aborted!", exit 1)
-    try:
-        code = cli.main(args=argv, prog_name="bulletin", obj=Seams(stdout, stderr, connect, render),
-                        standalone_mode=False)
-    except click.ClickException as exc:  # click's own usage errors, and ours (console.Command raises them)
-        exc.show(file=stderr)
-        code = exc.exit_code
-    except click.Abort:
-        click.echo("Aborted!", file=stderr, err=True)
-        code = EXIT_REFUSED
-    sys.exit(code if isinstance(code, int) else 0)
+    sys.exit(run_commands(cli, argv, Seams(stdout, stderr, connect, render, renderers)))

@@ -164,8 +164,8 @@ def format_table() -> str:
     return "\n".join(rows)
 
 
-# What the option tables (bulletin/options.py) report, by the file each describes: generated from the tables,
-# so a new row's codes are listed without a second list. Levels: a refused value is an error, an unknown key
+# What the option tables (bulletin/options.py, validation.py) report, by the file each describes: generated
+# from the tables, so a new row's codes are listed without a second list. Levels: a refused value is an error, an unknown key
 # and an over-long text are warnings.
 _FILES = {"config": "bulletin.yaml", "delivery": "bulletin.yaml's delivery", "rubric": "content/rubrics.yaml",
           "entry": "an entry's front matter", "partner": "partners.yaml"}
@@ -183,7 +183,8 @@ def option_codes() -> dict[str, tuple[str, str]]:
     from .config import RUBRICS, SETTINGS
     from .frontmatter import FRONT_MATTER
     from .incidents import IncidentField
-    from .options import Date, ListOf, Localized, Section, Str
+    from .validation import Section
+    from .options import Date, ListOf, Localized, Str
     from .partners import PARTNERS
 
     env = {"languages": ["ru"], "default_language": "ru", "rubrics": [], "is_source": True, "config": None}

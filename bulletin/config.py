@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .options import MISSING, At, Bool, Choice, Int, Invalid, ListOf, Localized, Option, Section, Str, Url, unwrap
+from .validation import MISSING, At, Invalid, Option, Section, unwrap
+from .options import Bool, Choice, Int, ListOf, Localized, Str, Url
 from .problems import Problems
 from .source import YamlDoc, load_yaml, read_text
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from .config import Config
 from .frontmatter import ATTRIBUTES, FIELDS, FRONT_MATTER, entry_env
 from .incidents import read_incident
-from .options import MISSING, At
+from .validation import MISSING, At
 from .problems import Problems
 from .source import load_yaml, read_text
 

@@ -255,6 +255,13 @@ def describe_plan(plan: Plan, dry_run: bool) -> str:
                                                             else "")
 
 
+def resend_names(partners: tuple[str, ...], resend: bool) -> list[str] | None:
+    """deliver's ``resend`` argument from the command line: partner names go with --resend only."""
+    if partners and not resend:
+        raise UsageError("partner names are for --resend (bulletin deliver MONTH --resend [PARTNER]...)")
+    return list(partners) if resend else None
+
+
 def deliver_month(project: Project | Path, month: str, dist: Path | None = None, dry_run: bool = False,
                   progress: Progress | None = None, environ=None, resend: list[str] | None = None,
                   connect=connect_smtp) -> DeliveryResult:

@@ -21,11 +21,17 @@ INTERNAL_MARK = N_("INTERNAL EDITION — NOT FOR DISTRIBUTION")
 INTERNAL_FOLDER = "internal"
 
 
-def publish_internal(project, month: str):
+def publish_internal(root, month: str, dist=None, force: bool = False):
     """The internal edition is never published or delivered: every language and format, checked as strictly
     as a release, into build/<MONTH>/internal/ (a BuildResult; BulletinError when check --strict fails)."""
     from .build import build_month
+    from .errors import UsageError
+    from .project import Project
 
+    if dist or force:
+        raise UsageError("--dist and --force are for public releases; --edition internal writes "
+                         "build/<MONTH>/internal/ only")
+    project = Project.open(root).require()
     return build_month(project, month, list(project.config.languages), None, None, strict=True, edition=INTERNAL)
 
 

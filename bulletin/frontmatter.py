@@ -5,7 +5,8 @@ from __future__ import annotations
 import unicodedata
 
 from .incidents import IncidentField
-from .options import Bool, Choice, Date, Int, Invalid, ListOf, Section, Str, Url
+from .validation import Invalid, Section
+from .options import Bool, Choice, Date, Int, ListOf, Str, Url
 
 MAX_TITLE = 200
 # Keys a translation takes from its source entry when it does not set them (collection.py).

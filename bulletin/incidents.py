@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from .config import KEY_RE  # the rubrics' rule for keys
-from .options import MISSING, Option
+from .validation import MISSING, Option
 from .problems import Problems
 from .source import YamlDoc, load_yaml, read_text
 

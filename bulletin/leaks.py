@@ -8,7 +8,8 @@ import re
 import zipfile
 from pathlib import Path
 
-from .confidential import CLASS, LEAK, WORD, NameMatcher, Redaction, fold
+from .confidential import CLASS, LEAK, Redaction
+from .names import WORD, NameMatcher, fold
 from .content import Entry
 from .problems import Problems
 

@@ -69,8 +69,8 @@ def _body_key(entry: Entry, lang: str, anchors: str) -> str:
     return digest[:24]
 
 
-def parse_bodies(entries: list[Entry], timeout: int) -> list[list]:
-    """Markdown -> pandoc AST blocks for many entries in one pandoc process.
+def parse_bodies(entries: list[Entry], timeout: int, pandoc=run_pandoc) -> list[list]:
+    """Markdown -> pandoc AST blocks for many entries in one pandoc process (``pandoc``: run_pandoc's stand-in).
 
     Each body is read as a document of its own (entries.lua), so one entry's reference links, footnote
     labels and unbalanced fences never reach another, however the entries are batched.
@@ -80,8 +80,7 @@ def parse_bodies(entries: list[Entry], timeout: int) -> list[list]:
     blocks = [{"t": "Div", "c": [["", [], []], [{"t": "RawBlock", "c": ["markdown", e.body]}]]} for e in entries]
     doc = {"pandoc-api-version": PANDOC_API, "meta": {"bulletin-reader": {"t": "MetaString", "c": READER}},
            "blocks": blocks}
-    out = run_pandoc(["-f", "json", "-t", "json", f"--lua-filter={ENTRIES_FILTER}"], json.dumps(doc).encode(),
-                     timeout)
+    out = pandoc(["-f", "json", "-t", "json", f"--lua-filter={ENTRIES_FILTER}"], json.dumps(doc).encode(), timeout)
     return [block["c"][1] for block in json.loads(out)["blocks"]]
 
 
@@ -138,14 +137,14 @@ def hyphenate_blocks(blocks: list, lang: str) -> list:
     return _walk(blocks, visit)
 
 
-def write_fragments(block_lists: list[list], timeout: int) -> list[str]:
+def write_fragments(block_lists: list[list], timeout: int, pandoc=run_pandoc) -> list[str]:
     """pandoc AST blocks of many entries -> one HTML fragment each, in one pandoc process."""
     if not block_lists:
         return []
     nonce = "h" + secrets.token_hex(6)
     blocks = [{"t": "Div", "c": [[f"{nonce}-{i}", [], []], bl]} for i, bl in enumerate(block_lists)]
     doc = {"pandoc-api-version": PANDOC_API, "meta": {}, "blocks": blocks}
-    out = run_pandoc(["-f", "json", "-t", "html5", "--wrap=none"], json.dumps(doc).encode(), timeout)
+    out = pandoc(["-f", "json", "-t", "html5", "--wrap=none"], json.dumps(doc).encode(), timeout)
     html = out.decode("utf-8")
     parts = re.split(rf'<div id="{nonce}-(\d+)">', html)
     fragments = [""] * len(block_lists)
@@ -166,7 +165,7 @@ class Converter:
         limit = min(self.timeout, ENTRY_TIMEOUT)
         for entry in entries:
             try:
-                parsed.append(json.loads(run_pandoc(["-f", READER, "-t", "json"], entry.body.encode(), limit))["blocks"])
+                parsed.append(json.loads(self.pandoc(["-f", READER, "-t", "json"], entry.body.encode(), limit))["blocks"])
                 kept.append(entry)
             except PandocTimeout:
                 problems.error(entry.path, entry.body_line, f"pandoc could not convert this entry within {limit} s: "
@@ -181,10 +180,10 @@ class Converter:
                                                          f"{self.limits['inline_nesting']} deep (limit: limits.inline_nesting "
                                                          "in bulletin.yaml)", code="entry.nested-too-deeply")
 
-    def __init__(self, root: Path, timeout: int = 120, limits: dict | None = None, disk=None):
+    def __init__(self, root: Path, timeout: int = 120, limits: dict | None = None, disk=None, pandoc=run_pandoc):
         """``disk``: a bulletin.cache.Cache that keeps conversions between runs (build uses the project's
-        build/.cache/)."""
-        self.root, self.timeout, self.limits = root, timeout, limits or DEFAULT_LIMITS
+        build/.cache/). ``pandoc(args, data, timeout) -> bytes``: run_pandoc, or a test's stand-in."""
+        self.root, self.timeout, self.limits, self.pandoc = root, timeout, limits or DEFAULT_LIMITS, pandoc
         self.cache: dict[str, tuple[list, str, list, Problems]] = {}
         self.disk = disk
 
@@ -280,7 +279,7 @@ class Converter:
                       problems: Problems) -> None:
         """Convert ``todo`` here: pandoc for all of them at once, then the passes over each AST."""
         try:
-            parsed = parse_bodies(todo, self.timeout)
+            parsed = parse_bodies(todo, self.timeout, self.pandoc)
         except (PandocTimeout, RecursionError):  # json's decoder refuses ~1000 levels of nesting
             todo, parsed = self._find_slow(todo, problems)
         deep = {id(e) for e, blocks in zip(todo, parsed) if nesting_depth(blocks) > self.limits["inline_nesting"]}
@@ -298,7 +297,7 @@ class Converter:
             prepared.append((entry, blocks, assets, local, raw))
         html_blocks = [hyphenate_blocks(shift_headings(blocks, 4), lang_of[entry.key])
                        for entry, blocks, _, _, _ in prepared]
-        fragments = write_fragments(html_blocks, self.timeout)
+        fragments = write_fragments(html_blocks, self.timeout, self.pandoc)
         for (entry, blocks, assets, local, raw), fragment in zip(prepared, fragments):
             fragment = sanitize_html(fragment, entry, local, raw)
             self.cache[_body_key(entry, lang_of[entry.key], printed)] = (blocks, fragment, assets, local)

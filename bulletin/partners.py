@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config
-from .options import MISSING, At, Choice, ListOf, Section, Str, unwrap
+from .validation import MISSING, At, Section, unwrap
+from .options import Choice, ListOf, Str
 from .problems import Problems
 from .render import FORMATS
 from .source import load_yaml, read_text

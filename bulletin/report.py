@@ -5,10 +5,11 @@ The command line only echoes them, so what a command says is tested and read her
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
-from .problems import Problems, escape_text
+from .problems import Problems, dump_problems, escape_text, format_summary
 
 Lines = Iterator[tuple[str, bool]]
 OUT, ERR = False, True
@@ -36,6 +37,30 @@ def failure_lines(exc, outcome: str = "") -> Lines:
     yield from problem_lines(exc.problems)
     counts = f"{len(exc.problems.errors)} error(s), {len(exc.problems.warnings)} warning(s)"
     yield f"bulletin: {counts}" + (f"; {outcome}" if outcome else ""), ERR
+
+
+def json_text(data) -> str:
+    """A command's JSON output: readable in any script, indented for a person."""
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def build_lines(result, quiet: bool, verbose: bool) -> Lines:
+    """The build's warnings (unless quiet), the files written, and each stage's time when verbose."""
+    if not quiet:
+        yield from problem_lines(result.problems)
+    for path in result.outputs:
+        yield relative(path), OUT
+    for stage, seconds in result.timings.items() if verbose else ():
+        yield f"  {stage:<14} {seconds:6.2f} s", ERR
+
+
+def check_lines(content, output: str) -> Lines:
+    """check's problems as JSON for editors, or as text on stdout with the summary line."""
+    if output == "json":
+        yield dump_problems(content.problems), OUT
+        return
+    yield from problem_lines(content.problems, OUT)
+    yield format_summary(content.problems, len(content.entries)), OUT
 
 
 def import_lines(result, dry_run: bool) -> Lines:
@@ -82,24 +107,36 @@ def publish_lines(result, month: str) -> Lines:
            f"index: {relative(result.index)}"), OUT
 
 
-def deliver_lines(result, month: str, dry_run: bool, shown: set[int], describe: Callable) -> Lines:
-    """The partners not already shown while sending, then what the run leaves to do."""
-    from .deliver import CHANGED, SKIP
+class DeliverReport:
+    """deliver's lines: each partner as it is sent (``plan_lines``), then the ones not shown while sending and
+    what the run leaves to do (``result_lines``)."""
 
-    yield from problem_lines(result.problems)
-    for plan in result.plans:
-        if id(plan) not in shown:
-            yield describe(plan, dry_run), OUT
-    for note in result.notes:
-        yield note, ERR
-    changed = sum(plan.action == CHANGED for plan in result.plans)
-    if changed:
-        yield (f"{changed} partner(s) got files that have changed since: send them the corrected issue "
-               f"with bulletin deliver {month} --resend"), OUT
-    elif all(plan.action == SKIP for plan in result.plans):
-        yield "nothing to send: every partner already has these files", OUT
-    if dry_run:
-        yield "dry run: nothing was sent", OUT
+    def __init__(self, month: str, dry_run: bool):
+        self.month, self.dry_run, self.shown = month, dry_run, set()
+
+    def plan_lines(self, plan) -> Lines:
+        from .deliver import describe_plan
+
+        self.shown.add(id(plan))
+        yield describe_plan(plan, self.dry_run), OUT
+
+    def result_lines(self, result) -> Lines:
+        from .deliver import CHANGED, SKIP, describe_plan
+
+        yield from problem_lines(result.problems)
+        for plan in result.plans:
+            if id(plan) not in self.shown:
+                yield describe_plan(plan, self.dry_run), OUT
+        for note in result.notes:
+            yield note, ERR
+        changed = sum(plan.action == CHANGED for plan in result.plans)
+        if changed:
+            yield (f"{changed} partner(s) got files that have changed since: send them the corrected issue "
+                   f"with bulletin deliver {self.month} --resend"), OUT
+        elif all(plan.action == SKIP for plan in result.plans):
+            yield "nothing to send: every partner already has these files", OUT
+        if self.dry_run:
+            yield "dry run: nothing was sent", OUT
 
 
 def stamp_lines(report) -> Lines:
@@ -109,6 +146,18 @@ def stamp_lines(report) -> Lines:
         yield f"{relative(path)}: {'stamped' if changed else 'already up to date'} (source_hash {digest})", OUT
     for removed in report.removed:
         yield f"{relative(removed)}: removed (no translation refers to it any more)", OUT
+
+
+def status_lines(statuses, as_json: bool) -> Lines:
+    """translations' table and its problems, or the statuses as JSON."""
+    from .translations import format_table, statuses_json
+
+    if as_json:
+        yield json_text(statuses_json(statuses)), OUT
+        return
+    for line in format_table(statuses):
+        yield line, OUT
+    yield from problem_lines(statuses.problems)
 
 
 def catalog_lines(report, root: Path) -> Lines:
@@ -149,7 +198,10 @@ def index_lines(result) -> Lines:
     yield f"{relative(result.path)}: {result.entries} entries, {len(result.indexed)} release(s) re-indexed", OUT
 
 
-def search_lines(result, query: str, dist) -> Lines:
+def search_lines(result, query: str, dist, output: str = "text") -> Lines:
+    if output == "json":
+        yield result.to_json(), OUT
+        return
     for number, hit in enumerate(result.results, 1):
         yield f"{number}. {hit.month} {hit.lang}  {hit.title}", OUT
         yield f"   {hit.snippet}", OUT

@@ -15,7 +15,7 @@ from babel import Locale
 from .config import Config
 from .content import Entry
 from .frontmatter import FRONT_MATTER, entry_env
-from .options import At
+from .validation import At
 from .locale import load_messages, report_missing
 from .errors import RefusalError, UsageError
 from .problems import Problems
@@ -161,6 +161,20 @@ def new_translation(config: Config, source: Entry, lang: str) -> Path:
 
     save_snapshot(config.root, source)  # what `translations --diff` compares with once the source changes
     return path
+
+
+def scaffold_entry(project, rubric: str | None, title: str | None, date: str | None, source: str | None,
+                   outlet: str | None, authors: list[str], lang: str | None, translation_of: Path | None) -> Path:
+    """`bulletin new`: a translation skeleton of ``translation_of`` (into ``lang``), else a new entry."""
+    from .translations import find_entry
+
+    if translation_of is not None:
+        if not lang:
+            raise UsageError("--translation-of needs --lang (the language to translate into)")
+        return new_translation(project.config, find_entry(project, translation_of), lang)
+    if not rubric or not title:
+        raise UsageError("new needs --rubric and --title (or --translation-of with --lang)")
+    return new_entry(project.config, title, rubric, date, lang, list(authors) or None, outlet, source)
 
 
 def stamp_translation(path: Path, source_hash: str) -> bool:

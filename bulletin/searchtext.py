@@ -53,7 +53,8 @@ def is_cyrillic(word: str) -> bool:
 
 
 @functools.lru_cache(maxsize=1)
-def _morph():
+def morph_analyzer():
+    """pymorphy3's Russian analyzer, loaded once per process (the search terms and names.py share it)."""
     import pymorphy3
 
     return pymorphy3.MorphAnalyzer()
@@ -69,13 +70,13 @@ def _english():
 @functools.lru_cache(maxsize=200_000)
 def lemmatize_ru(word: str) -> str:
     """pymorphy3's first normal form (context-free, so a word form always gets the same lemma)."""
-    return _morph().parse(word)[0].normal_form.replace("ё", "е")
+    return morph_analyzer().parse(word)[0].normal_form.replace("ё", "е")
 
 
 @functools.lru_cache(maxsize=200_000)
 def knows_ru(word: str) -> bool:
     """Whether the dictionary knows the form; an unknown one (a Kazakh name) is also matched by prefix."""
-    return _morph().word_is_known(word)
+    return morph_analyzer().word_is_known(word)
 
 
 @functools.lru_cache(maxsize=200_000)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import yaml
 
@@ -301,3 +302,12 @@ def fix_encoding(path: Path) -> tuple[str, Path, list[str]] | None:
     temp.write_bytes(text.encode("utf-8"))
     temp.replace(path)
     return encoding, backup, notes
+
+
+def fix_encodings(paths) -> Iterator[tuple[Path, tuple | None, Exception | None]]:
+    """fix-encoding over each file in turn: (path, what fix_encoding returned, the error that stopped it)."""
+    for path in paths:
+        try:
+            yield path, fix_encoding(path), None
+        except (EncodingError, OSError) as exc:
+            yield path, None, exc

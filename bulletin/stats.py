@@ -195,21 +195,26 @@ def format_stats(stats: Stats, config: Config, lang: str, messages: Messages, ou
     return "\n".join(lines)
 
 
-def report_stats(root, period: str | None, by: str, lang: str | None, output: str) -> tuple[str | None, Problems]:
-    """What `bulletin stats` prints, or None and the problems that stopped it (a bad PERIOD raises ValueError)."""
+def report_stats(root, period: str | None, by: str, lang: str | None, output: str) -> str:
+    """What `bulletin stats` prints; BulletinError with the problems that stopped it, UsageError for a bad
+    PERIOD or language."""
     from .config import load_config
+    from .errors import BulletinError, UsageError
     from .layouts import layouts_dirs
 
     problems = Problems(root.resolve())
     config = load_config(root, problems)
     if problems.errors:
-        return None, problems
+        raise BulletinError(problems)
     lang = lang or config.default_language
     if lang not in config.languages:
-        raise ValueError(f"unknown language {lang} (configured: {', '.join(config.languages)})")
-    start, end = parse_period(period, list_months(config))
+        raise UsageError(f"unknown language {lang} (configured: {', '.join(config.languages)})")
+    try:
+        start, end = parse_period(period, list_months(config))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     entries = load_period(config, start, end, problems)
     messages = load_messages(layouts_dirs(config), lang, config.default_language, problems)
     if problems.errors:
-        return None, problems
-    return format_stats(count(entries, config, by, start, end), config, lang, messages, output), problems
+        raise BulletinError(problems)
+    return format_stats(count(entries, config, by, start, end), config, lang, messages, output)

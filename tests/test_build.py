@@ -83,15 +83,16 @@ def test_empty_rubrics_left_out_and_order_inside_rubric(project):
     assert positions == sorted(positions)
 
 
-def test_one_pandoc_process_per_language(project, monkeypatch):
-    import bulletin.markdown as markdown
+def test_one_pandoc_process_per_language(project):
+    from bulletin.build import build_month
+    from bulletin.markdown import Converter, run_pandoc
+
     calls = []
-    real = markdown.run_pandoc
-    monkeypatch.setattr(markdown, "run_pandoc", lambda args, data, timeout: calls.append(args) or real(args, data, timeout))
     files = {f"{M}e{i}.ru.md": entry(title=f"Материал {i}", body="Абзац «цитата».\n\n- пункт\n- пункт") for i in range(12)}
     root = project(files)
-    result = run("build", "--project", root, "--format", "html")
-    assert result.exit_code == 0, result.output
+    counting = Converter(root, pandoc=lambda args, data, timeout: calls.append(args) or run_pandoc(args, data, timeout))
+    result = build_month(root, None, ["ru"], ["html"], converter=counting)  # BulletinError if it failed
+    assert [path.name for path in result.outputs] == ["bulletin-2026-02-ru.html"]
     assert len(calls) == 2  # Markdown -> AST for all entries, AST -> HTML for all entries
 
 

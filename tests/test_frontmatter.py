@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bulletin.frontmatter import FIELDS, INHERITED
-from bulletin.options import Choice, ListOf, Section, Str
+from bulletin.validation import Section
+from bulletin.options import Choice, ListOf, Str
 from conftest import entry, run
 
 M = "content/2026-02/"

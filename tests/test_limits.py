@@ -140,14 +140,14 @@ def test_tables_within_the_cell_limit_pass(tmp_path):
     assert ": error: " not in check(root).output
 
 
-def test_an_unexpected_renderer_failure_is_one_line_without_a_traceback(tmp_path, monkeypatch):
-    import bulletin.render.pdf as pdf
+def test_an_unexpected_renderer_failure_is_one_line_without_a_traceback(tmp_path):
+    from bulletin.render.pdf import PdfRenderer
 
     def broken(*args, **kwargs):
         raise ValueError("no such glyph table")
-    monkeypatch.setattr(pdf, "html_to_pdf", broken)  # the renderer is forked: the child runs this one
     root = make_project(tmp_path / "p", GOOD)
-    result = run("build", "--project", root, "--format", "pdf")
+    # the renderer is forked: the child lays out with this one
+    result = run("build", "--project", root, "--format", "pdf", renderers=(PdfRenderer(layout=broken),))
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if ": error: " in line]
     assert len(lines) == 1 and lines[0].startswith("content/2026-02: error: ru pdf: the PDF renderer failed: "

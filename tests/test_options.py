@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from bulletin.config import Share
-from bulletin.options import At, Bool, Choice, Date, Int, ListOf, Localized, Section, Str, Url
+from bulletin.validation import At, Section
+from bulletin.options import Bool, Choice, Date, Int, ListOf, Localized, Str, Url
 from bulletin.problems import Problems
 from bulletin.source import load_yaml
 
@@ -55,22 +56,6 @@ def test_good_values_pass_cleaned(option, text, value):
 ])
 def test_bad_values_are_one_located_problem_with_a_code(option, text, problem):
     assert validate(option, text, languages=["ru", "kk"], default_language="ru") == (None, [problem])
-
-
-def test_a_section_reports_each_key_on_its_line_and_goes_on_with_defaults():
-    option = Section({"port": Int(min=1, default=25), "host": Str(required=True)}, area="mail")
-    value, found = validate(option, "v:\n  port: 0\n  colour: red\n")
-    assert value == {"port": 25}
-    assert sorted(found) == sorted([
-        (1, "error", "'v.host': expected a string, got nothing (None)", "mail.bad-text"),
-        (2, "error", "'v.port': expected a whole number, got a number (0)", "mail.bad-number"),
-        (3, "warning", "unknown key 'v.colour' (known: host, port)", "mail.unknown-key")])
-
-
-def test_later_keys_see_earlier_values():
-    option = Section({"langs": ListOf(Str()), "main": Choice(lambda env: env["langs"])})
-    assert validate(option, "v: {langs: [ru, kk], main: kk}") == ({"langs": ["ru", "kk"], "main": "kk"}, [])
-    assert validate(option, "v: {langs: [ru], main: kk}")[1][0][2] == "'v.main': expected one of ru, got a string ('kk')"
 
 
 def test_a_list_of_mappings_reports_each_item_and_drops_duplicates():

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 import pytest
 
 from bulletin.content import hash_content
@@ -12,19 +15,26 @@ M = "content/2026-02/"
 KK = f"---\ntitle: Бірінші\nsource_hash: {hash_content('Первый', 'Текст материала.')}\n---\n\nМәтін.\n"
 
 
+COUNTING: list[list] = []  # while a test counts: the list that gets each bulletin.yaml opened for reading
+
+
+def _count_reads(event: str, args: tuple) -> None:
+    if event == "open" and COUNTING and str(args[0]).endswith("bulletin.yaml"):
+        path, mode, flags = args  # open() gives its mode; os.open None and its flags
+        if (mode is None and not flags & (os.O_WRONLY | os.O_RDWR)) or (mode and not set(mode) & set("wax+")):
+            COUNTING[-1].append(path)
+
+
+sys.addaudithook(_count_reads)  # Python's own record of every file opened: no bulletin function replaced
+
+
 @pytest.fixture
-def reads(monkeypatch):
-    """How many times bulletin.yaml is read (every load_config reads it once)."""
-    import bulletin.config as config_module
-
-    real, seen = config_module.read_text, []
-
-    def counting(path, problems):
-        if path.name == "bulletin.yaml":
-            seen.append(path)
-        return real(path, problems)
-    monkeypatch.setattr(config_module, "read_text", counting)
-    return seen
+def reads():
+    """How many times bulletin.yaml is read in this process (every load_config reads it once)."""
+    seen: list = []
+    COUNTING.append(seen)
+    yield seen
+    COUNTING.remove(seen)
 
 
 @pytest.mark.parametrize("args", [

@@ -346,15 +346,16 @@ def network_log(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def fetch_log(tmp_path, monkeypatch):
-    """Wrap bulletin.render.pdf.make_fetcher: every URL WeasyPrint asks for is written down."""
-    import bulletin.render.pdf as pdf
+def fetch_log(tmp_path):
+    """Renderers whose PDF layout wraps make_fetcher, so that every URL WeasyPrint asks for is written down
+    (in a file: the layout runs in forked children), and the log's lines."""
+    from bulletin.render import RENDERERS
+    from bulletin.render.pdf import PdfRenderer, html_to_pdf, make_fetcher
 
     log = tmp_path / "fetch.log"
-    original = pdf.make_fetcher
 
     def wrapped(config, refused):
-        fetcher = original(config, refused)
+        fetcher = make_fetcher(config, refused)
         inner = fetcher.fetch
 
         def fetch(url, headers=None):
@@ -363,8 +364,11 @@ def fetch_log(tmp_path, monkeypatch):
             return inner(url, headers)
         fetcher.fetch = fetch
         return fetcher
-    monkeypatch.setattr(pdf, "make_fetcher", wrapped)
-    return lambda: log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+
+    def layout(*args, **kwargs):
+        return html_to_pdf(*args, fetcher=wrapped, **kwargs)
+    renderers = tuple(PdfRenderer(layout) if r.format == "pdf" else r for r in RENDERERS)
+    return renderers, lambda: log.read_text(encoding="utf-8").splitlines() if log.exists() else []
 
 
 @pytest.fixture
@@ -409,7 +413,8 @@ def test_build_with_remote_references_in_raw_html_opens_no_connection(tmp_path, 
     root = make_project(tmp_path / "project", {**GOOD, X: entry(title="Удалённые ссылки", body=body),
                                                f"{M}pic.png": png(),
                                                f"{M}y.ru.md": entry(title="С картинкой", body="![Рисунок](pic.png)")})
-    result = run("build", "--project", root)
+    renderers, fetched_urls = fetch_log
+    result = run("build", "--project", root, renderers=renderers)
     assert result.exit_code == 1, result.output  # remote images, stylesheets and url()s are errors
     for ref in ("http://example.com/tracker.png", "http://example.com/evil.css", "https://example.com/evil.css",
                 "http://example.com/b.png", "https://example.com/c.png", "https://example.com/p.png",
@@ -422,7 +427,7 @@ def test_build_with_remote_references_in_raw_html_opens_no_connection(tmp_path, 
     kept = "\n\n".join(['<iframe src="https://example.com/"></iframe>',
                          "[Обычная ссылка](https://example.org/ok) остаётся ссылкой."])
     (root / X).write_text(entry(title="Удалённые ссылки", body=kept), encoding="utf-8")
-    result = run("build", "--project", root)
+    result = run("build", "--project", root, renderers=renderers)
     assert result.exit_code == 0, result.output
     assert f"{X}:7: warning: unsafe HTML removed from the entry (scripts, frames, event handlers, inline styles " \
            "or unsafe links)" in messages(result)
@@ -432,7 +437,7 @@ def test_build_with_remote_references_in_raw_html_opens_no_connection(tmp_path, 
     from bulletin.render.pdf import allowed_roots
 
     roots = allowed_roots(load_config(root, Problems(root)))
-    fetched = fetch_log()
+    fetched = fetched_urls()
     # the wrapper did see the renderer's fetches: the entry's image, embedded (a file URL would name the folder)
     assert any(url.startswith("data:image/png;base64,") for url in fetched)
     for url in fetched:

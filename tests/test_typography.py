@@ -135,10 +135,6 @@ def test_typography_russian():
     assert text == f"Суд в{NB}Алматы{NB}— «решение» и{NB}штраф 86{NB}500{NB}тенге, №{NB}87"
 
 
-def test_typography_english_curly_quotes():
-    assert typeset_text('The "illegal strike" isn\'t over', "en") == "The “illegal strike” isn’t over"
-
-
 def test_typography_in_bodies(project):
     from conftest import entry, run
     root = project({"content/2026-02/a.ru.md": entry(body='Он сказал "нет" и ушёл - к 5 часам. "Внешние \'внутренние\' кавычки"')})
@@ -147,17 +143,6 @@ def test_typography_in_bodies(project):
     assert "«нет»" in html and "“нет”" not in html
     assert "„внутренние“" in html
     assert "и&nbsp;ушёл&nbsp;— к&nbsp;5&nbsp;часам" in html or f"и{NB}ушёл{NB}— к{NB}5{NB}часам" in html
-
-
-@pytest.mark.parametrize("lang,text,expected", [
-    ("ru", 'Компания "ТОО "Ақ жол"" обжаловала. Он сказал: "Это "провокация"". Потом "ещё" слово.',
-     "Компания «ТОО „Ақ жол“» обжаловала. Он сказал: «Это „провокация“». Потом «ещё» слово."),
-    ("kk", '"Мұнайшы" кәсіподағы', "«Мұнайшы» кәсіподағы"),
-    ("en", 'The "illegal strike" isn\'t over, "a \'b\' c" -- and O\'Neil...',
-     "The “illegal strike” isn’t over, “a ‘b’ c” – and O’Neil…"),
-])
-def test_nested_straight_quotes(lang, text, expected):
-    assert typeset_text(text, lang).replace(NB, " ") == expected
 
 
 def test_nested_quotes_in_bodies_and_titles(project):

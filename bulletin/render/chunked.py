@@ -19,9 +19,10 @@ CONTENTS_TRIES = 3
 FONT_EPOCH = 946684800  # 2000-01-01: what font subsets are stamped with (the PDF's dates are its metadata)
 
 
-def layout_chunk(html: str, config, variant: str | None, xmp: dict, created: int, current=None) -> tuple[bytes, list]:
+def layout_chunk(html: str, config, variant: str | None, xmp: dict, created: int, layout=None,
+                 current=None) -> tuple[bytes, list]:
     """In a forked child: one chunk document -> PDF and WeasyPrint's (level, message) records, with the
-    renderer's memory limit and entry probe."""
+    renderer's memory limit and entry probe. ``layout``: pdf.html_to_pdf unless a test brings its own."""
     from . import pdf as renderer
 
     # fontTools stamps each font subset with this: a constant, so that a chunk's bytes depend on its HTML
@@ -33,7 +34,7 @@ def layout_chunk(html: str, config, variant: str | None, xmp: dict, created: int
     if current is not None:
         renderer._follow_entries(current)
     warnings: list = []
-    data, refused = renderer.html_to_pdf(html, config, variant, xmp, warnings)
+    data, refused = (layout or renderer.html_to_pdf)(html, config, variant, xmp, warnings)
     if refused:
         raise PermissionError("; ".join(refused))
     return data, warnings
@@ -42,8 +43,9 @@ def layout_chunk(html: str, config, variant: str | None, xmp: dict, created: int
 class ChunkRenderer:
     """Lays out a view's chunks through the scheduler, consulting ``cache`` (bulletin/cache.py) first."""
 
-    def __init__(self, view, timeout: int, variant: str | None, xmp: dict, jobs: int | None = None, cache=None):
-        self.view, self.timeout, self.jobs, self.cache = view, timeout, jobs, cache
+    def __init__(self, view, timeout: int, variant: str | None, xmp: dict, jobs: int | None = None, cache=None,
+                 layout=None):
+        self.view, self.timeout, self.jobs, self.cache, self.layout = view, timeout, jobs, cache, layout
         self.variant = variant or view.config.pdf_variant
         self.xmp, self.created = xmp, FONT_EPOCH
         self.laid_out: list[str] = []  # chunk names actually laid out (not from the cache), for tests and timings
@@ -72,7 +74,7 @@ class ChunkRenderer:
                 self.warnings += [tuple(r) for r in json.loads(records)]
                 continue
             names.append(name)
-            tasks.append(Task(layout_chunk, (html, self.view.config, variant, self.xmp, self.created),
+            tasks.append(Task(layout_chunk, (html, self.view.config, variant, self.xmp, self.created, self.layout),
                               max(0.5, self.deadline - time.monotonic()), f"the PDF layout of {name}",
                               cost=len(html)))
         if tasks:
@@ -149,12 +151,12 @@ def render_chunked(view, html: str, timeout: int, variant: str | None, xmp: dict
 
 def render_view(view, html: str, timeout: int, variant: str | None, xmp: dict, jobs: int | None = None,
                 cache=None, renderer: ChunkRenderer | None = None,
-                warnings: list | None = None) -> bytes | None:
+                warnings: list | None = None, layout=None) -> bytes | None:
     """render_pdf's chunked path: None when the template cannot be split; failures as PdfError, located at
     the entry being laid out when the child knew it. ``warnings`` receives WeasyPrint's records."""
     from .pdf import PdfError, _entry_at, failure_message
 
-    renderer = renderer or ChunkRenderer(view, timeout, variant, xmp, jobs, cache)
+    renderer = renderer or ChunkRenderer(view, timeout, variant, xmp, jobs, cache, layout)
     try:
         pdf = render_chunked(view, html, timeout, variant, xmp, jobs, cache, renderer)
         if warnings is not None:

@@ -84,18 +84,19 @@ def _with_xmp(metadata, extra: dict):
     return metadata
 
 
-def html_to_pdf(html: str, config: Config, variant: str | None = None,
-                xmp: dict | None = None, warnings: list | None = None) -> tuple[bytes, list[str]]:
+def html_to_pdf(html: str, config: Config, variant: str | None = None, xmp: dict | None = None,
+                warnings: list | None = None, fetcher=make_fetcher) -> tuple[bytes, list[str]]:
     """In-process rendering; returns the PDF and what the fetcher refused (a refusal is fatal).
-    ``warnings``, when given, receives WeasyPrint's (level, message) records of this render."""
+    ``warnings``, when given, receives WeasyPrint's (level, message) records of this render;
+    ``fetcher(config, refused)`` makes WeasyPrint's URL fetcher (make_fetcher, or a test's wrapper)."""
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
     from .patches import apply_patches
     apply_patches()
     refused: list[str] = []
-    fetcher = make_fetcher(config, refused)
-    document = HTML(string=html, base_url=(config.content_dir.resolve().as_uri() + "/"), url_fetcher=fetcher)
+    document = HTML(string=html, base_url=(config.content_dir.resolve().as_uri() + "/"),
+                    url_fetcher=fetcher(config, refused))
     variant = variant or config.pdf_variant
     options = {"pdf_variant": None if variant in (None, "none") else variant, "attachments": [],
                "custom_metadata": False, "optimize_images": True}
@@ -164,7 +165,7 @@ def failure_message(kind: str, detail: str, config: Config) -> str:
 
 
 def _child(html: str, config: Config, variant: str | None, xmp: dict, created: int, pipe, current,
-           parent: int) -> None:
+           parent: int, layout=html_to_pdf) -> None:
     die_with_parent(parent)  # with the pid: a parent that died before prctl took effect is noticed too
     # fontTools stamps each subset font's 'head' table with this, or with the clock: the PDF's own date.
     os.environ[SOURCE_DATE_EPOCH] = str(created)
@@ -174,7 +175,7 @@ def _child(html: str, config: Config, variant: str | None, xmp: dict, created: i
     _follow_entries(current)
     try:
         warnings: list = []
-        pdf, refused = html_to_pdf(html, config, variant, xmp, warnings)
+        pdf, refused = layout(html, config, variant, xmp, warnings)
         pipe.send(("ok", refused, b"" if refused else pdf, warnings))
     except RecursionError:
         pipe.send(("error", [failure_message("recursion", "", config)], b"", []))
@@ -195,10 +196,11 @@ def _entry_at(view: View, anchor: str) -> str | None:
 
 
 def render_pdf(view: View, timeout: int, variant: str | None = None, problems=None, whole: bool = False,
-               **chunking) -> bytes:
+               layout=html_to_pdf, **chunking) -> bytes:
     """Render in forked children so a pathological entry ends with an error at the time limit: in chunks
     laid out in parallel and cached (render/chunked.py), or ``whole``, as one document. ``problems``, when
-    given, receives WeasyPrint's warnings, located (pdf_warnings.py)."""
+    given, receives WeasyPrint's warnings, located (pdf_warnings.py). ``layout``: what each child runs to
+    lay out a document (html_to_pdf, or a test's stand-in)."""
     html = render_html(view, for_print=True)
     xmp = {"publisher": view.publisher.replace("\u00a0", " "), "language": LANGUAGE_TAGS[view.lang],
            "coverage": f"{view.month} ({view.month_title})"}
@@ -206,7 +208,7 @@ def render_pdf(view: View, timeout: int, variant: str | None = None, problems=No
         from .chunked import render_view
 
         records: list = []
-        pdf = render_view(view, html, timeout, variant, xmp, warnings=records, **chunking)
+        pdf = render_view(view, html, timeout, variant, xmp, warnings=records, layout=layout, **chunking)
         if pdf is not None:
             if problems is not None:
                 report_weasyprint(records, view, html, problems)
@@ -214,7 +216,7 @@ def render_pdf(view: View, timeout: int, variant: str | None = None, problems=No
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     current = context.Array("c", 256, lock=False)  # the anchor of the entry being laid out
-    process = context.Process(target=_child, args=(html, view.config, variant, xmp, int(view.created.timestamp()), sender, current, os.getpid()),
+    process = context.Process(target=_child, args=(html, view.config, variant, xmp, int(view.created.timestamp()), sender, current, os.getpid(), layout),
                               daemon=True)
     process.start()
     sender.close()
@@ -244,6 +246,10 @@ def render_pdf(view: View, timeout: int, variant: str | None = None, problems=No
 class PdfRenderer(Renderer):
     format, suffix, media_type = "pdf", ".pdf", "application/pdf"
 
+    def __init__(self, layout=html_to_pdf):
+        """``layout(html, config, variant, xmp, warnings) -> (pdf, refused)``: html_to_pdf, or a test's stand-in."""
+        self.layout = layout
+
     def render(self, view: View, options: RenderOptions) -> bytes:
         return render_pdf(view, view.config.timeouts["pdf"], options.pdf_variant, options.problems,
-                          jobs=options.jobs, cache=options.cache)
+                          jobs=options.jobs, cache=options.cache, layout=self.layout)

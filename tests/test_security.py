@@ -883,6 +883,13 @@ def _alive(pid: int) -> bool:
         return False
 
 
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # the child ended while we looked (a short-lived helper process)
+        return b""
+
+
 @pytest.mark.parametrize("sig", ["SIGKILL", "SIGTERM"])
 def test_pandoc_dies_with_a_killed_build(sig, tmp_path):
     """pandoc busy on a slow entry (timeouts.pandoc far away) must not outlive the build it works for."""
@@ -895,7 +902,7 @@ def test_pandoc_dies_with_a_killed_build(sig, tmp_path):
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     deadline, pandoc = time.monotonic() + 20, []
     while not pandoc and time.monotonic() < deadline and process.poll() is None:
-        pandoc = [p for p in _children_of(process.pid) if b"pandoc" in Path(f"/proc/{p}/cmdline").read_bytes()]
+        pandoc = [p for p in _children_of(process.pid) if b"pandoc" in _cmdline(p)]
         time.sleep(0.05)
     assert pandoc, "pandoc never started"
     process.send_signal(getattr(signal, sig))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .content import Entry
-from .searchtext import morph_analyzer
+from .searchtext import TRANSLIT, morph_analyzer
 
 # A word: letters, with the invisible characters pasted text carries inside words (soft hyphens,
 # zero-width spaces), which would otherwise hide a name from the matcher.
@@ -40,12 +40,9 @@ _RUSSIAN_ENDINGS = {
     "consonant": ("", "а", "у", "ом", "ем", "е", "ы", "и", "ов", "ам", "ами", "ах"),
     "vowel": ("ы", "и", "е", "у", "ю", "ой", "ей", "ою", "ею"),  # -а/-я, ending removed
 }
-_TRANSLIT = str.maketrans({
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z", "и": "i", "й": "y",
-    "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
-    "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e",
-    "ю": "yu", "я": "ya", "ә": "a", "ғ": "g", "қ": "k", "ң": "ng", "ө": "o", "ұ": "u", "ү": "u", "һ": "h",
-    "і": "i"})
+# The letters as the search index spells them (searchtext.TRANSLIT, қ as q); the skeleton below then folds
+# what other schemes spell differently (q/k, Kazakh Latin's diacritics, ts/c) for a broader match
+_TRANSLIT = str.maketrans(TRANSLIT)
 _SKELETON = [(re.compile(p), r) for p, r in (
     (r"[äáà]", "a"), (r"[öó]", "o"), (r"[üúū]", "u"), (r"ğ", "g"), (r"ñ", "ng"), (r"[ıí]", "i"), (r"ş", "sh"),
     (r"ç", "ch"), (r"q", "k"), (r"kh", "h"), (r"dzh|zh|j", "j"), (r"w", "v"), (r"x", "ks"), (r"ts|tz", "c"),

@@ -15,7 +15,7 @@ from .content import Entry, list_months, load_month
 from .edition import PUBLIC, edition_folder, mark_view, refuse_dist
 from .epoch import build_time
 from .leaks import report_leaks, scan_outputs
-from .locale import Messages, check_default_catalog, load_messages, report_missing
+from .layouts import Messages, check_default_catalog, load_messages, report_missing
 from .markdown import Converter, PandocError
 from .problems import BulletinError, Problems
 from .atomic import write_outputs

@@ -12,7 +12,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
 
-from .locale import DOMAIN
+from .layouts import DOMAIN
 from .problems import BulletinError, Problems
 
 SKIPPED = {"node_modules", "build", "dist", "tests"}  # large trees no babel.cfg pattern is meant for

@@ -199,6 +199,6 @@ def make_redaction(entries: list[Entry], placeholders: dict[str, str]) -> Redact
 
 def load_placeholders(layouts: list[Path], languages, default: str) -> dict[str, str]:
     """The placeholder in every configured language, from the catalogs (missing ones reported by the build)."""
-    from .locale import load_messages
+    from .layouts import load_messages
 
     return {lang: load_messages(layouts, lang, default, Problems()).gettext(PLACEHOLDER) for lang in languages}

@@ -20,9 +20,7 @@ from .errors import UsageError
 from .project import Project
 from .atomic import write_atomic
 from .release import DELIVERIES, MANIFEST, PublishError, lock_dist, resolve_dist
-from .render import FORMATS
 from .partners import PARTNERS_FILE, Partner, load_partners
-from .source import load_yaml, read_text
 
 SMTP_TIMEOUT = 60
 # What a run does with a partner; a plan's outcome once it ran.

@@ -7,10 +7,6 @@ import datetime as dt
 from babel.dates import format_date, format_skeleton
 
 from .typography import NBSP, typeset_text
-# The gettext catalogs live with the layouts they come from (layouts.py); kept importable from here.
-from .layouts import (DOMAIN, Catalog, Messages, catalog_completeness, catalog_path,  # noqa: F401
-                      check_default_catalog, compile_catalog, load_messages, report_missing, template_msgids,
-                      template_path)
 
 BABEL_LOCALES = {"ru": "ru_RU", "kk": "kk_KZ", "en": "en_GB"}
 LANGUAGE_TAGS = {"ru": "ru-RU", "kk": "kk-KZ", "en": "en-GB"}

@@ -15,7 +15,8 @@ from pathlib import Path
 from .config import Config
 from .deliver import Plan, corrected_send
 from .layouts import layouts_dirs
-from .locale import format_long_date, format_month_in_text, format_size, load_messages, report_missing
+from .layouts import load_messages, report_missing
+from .locale import format_long_date, format_month_in_text, format_size
 from .problems import Problems
 from .render import MEDIA_TYPES
 from .typography import typeset_text

@@ -17,7 +17,7 @@ from .build import Month, Progress, load_month_content
 from .collection import OK, report_translations
 from .config import Config
 from .content import MONTH_RE
-from .locale import load_messages, report_missing
+from .layouts import load_messages, report_missing
 from .problems import BulletinError, Problems
 from .atomic import fsync_dir, write_atomic
 from .scheduler import default_jobs

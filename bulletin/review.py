@@ -12,7 +12,7 @@ from markupsafe import Markup
 from .collection import MISSING, STALE, Family, Item, sort_key
 from .config import Config
 from .history import ADDED, REMOVED, SAME, Paragraph, source_diff, split_paragraphs
-from .locale import Messages
+from .layouts import Messages
 from .layouts import render_template
 
 @dataclass

@@ -16,7 +16,7 @@ from .config import Config
 from .content import Entry
 from .frontmatter import FRONT_MATTER, entry_env
 from .validation import At
-from .locale import load_messages, report_missing
+from .layouts import load_messages, report_missing
 from .errors import RefusalError, UsageError
 from .problems import Problems
 from .layouts import find_layout, layouts_dirs

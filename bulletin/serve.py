@@ -16,7 +16,7 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 from .build import load_month_content
-from .locale import Messages, load_messages, report_missing
+from .layouts import Messages, load_messages, report_missing
 from .edition import PUBLIC, mark_view
 from .markdown import Converter
 from .problems import Problems

@@ -51,13 +51,13 @@ class _Pages(Typeset):
     interface strings typeset (render.view.Typeset); a string the catalog lacks is reported into ``problems``."""
 
     def __init__(self, config: Config, lang: str, problems: Problems):
-        from .locale import load_messages
+        from .layouts import load_messages
 
         self.config, self.lang, self.problems = config, lang, problems
         self.messages = load_messages(layouts_dirs(config), lang, config.default_language, problems)
 
     def render(self, name: str, **values) -> str:
-        from .locale import report_missing
+        from .layouts import report_missing
 
         html = render_template(self.config, name, self.gettext, self.ngettext, **values)
         report_missing(self.messages, self.problems)

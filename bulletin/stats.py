@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from .config import Config
 from .content import Entry, MONTH_RE, list_months, load_month
 from .incidents import ROLE_NAMES
-from .locale import Messages, format_month, load_messages
+from .layouts import Messages, load_messages
+from .locale import format_month
 from .problems import Problems
 
 

@@ -121,7 +121,7 @@ def month_statuses(project: Project, month: str | None, langs: list[str]) -> Sta
     """Each entry's status in each of ``langs``, and how complete each language's interface strings are."""
     from .build import load_month_content
     from .collection import report_translations
-    from .locale import catalog_completeness
+    from .layouts import catalog_completeness
 
     config = project.config
     content = load_month_content(project, month, [])

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from bulletin.locale import template_msgids
+from bulletin.layouts import template_msgids
 from conftest import REPO, run
 
 LOCALES = "layouts/locales"

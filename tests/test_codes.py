@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
-from pathlib import Path
 
-import pytest
 
 from bulletin.codes import CODES, format_table
 from conftest import REPO, entry, run

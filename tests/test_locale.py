@@ -6,7 +6,9 @@ import datetime as dt
 
 import pytest
 
-from bulletin.locale import format_long_date, format_month, load_messages
+from bulletin.layouts import load_messages
+
+from bulletin.locale import format_long_date, format_month
 from bulletin.problems import Problems
 from conftest import REPO
 
@@ -50,7 +52,7 @@ def catalogs_without(tmp_path, lang: str, msgstr: str):
 
 
 def test_missing_string_falls_back_to_default_language_with_a_warning(tmp_path):
-    from bulletin.locale import report_missing
+    from bulletin.layouts import report_missing
     layouts = catalogs_without(tmp_path, "kk", "Мазмұны")
     problems = Problems(tmp_path)
     messages = load_messages(layouts, "kk", "ru", problems)
@@ -63,7 +65,7 @@ def test_missing_string_falls_back_to_default_language_with_a_warning(tmp_path):
 
 
 def test_string_the_default_catalog_lacks_is_an_error_naming_catalog_and_msgid(tmp_path):
-    from bulletin.locale import report_missing
+    from bulletin.layouts import report_missing
     layouts = catalogs_without(tmp_path, "ru", "Содержание")
     catalogs_without(tmp_path / "other", "en", "Contents")  # en lacks it too: nothing left to fall back to
     (layouts / "locales" / "en").replace(layouts / "locales" / "en-old")

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 from bulletin.build import load_month_content
-from bulletin.locale import load_messages
+from bulletin.layouts import load_messages
 from bulletin.problems import Problems
 from bulletin.layouts import layouts_dirs
 from bulletin.review import render_review

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from ..config import Config
 from ..layouts import read_layout, render_template
-from ..locale import Messages, format_long_date, format_month, format_size
+from ..layouts import Messages
+from ..locale import format_long_date, format_month, format_size
 from ..stats import year_totals  # the archive's totals per year
 from ..typography import typeset_text
 from .base import ARCHIVE, RenderOptions, Renderer

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from ..collection import MISSING, Bulletin
 from ..config import Config
-from ..locale import Messages, format_long_date, format_month
+from ..layouts import Messages
+from ..locale import format_long_date, format_month
 from ..typography import typeset_text
 from ..markdown import Converted
 from ..fonts import fonts_dir

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Array, Dictionary, Name, NameTree, NumberTree, OutlineItem
 
+from .subsets import merge_subsets
+
 # What the catalog of the first chunk says for the whole document (WeasyPrint writes the same in each).
 CATALOG_KEYS = ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata", "/OutputIntents")
 
@@ -165,6 +167,7 @@ def assemble(chunks: list[tuple[bytes, frozenset[str]]], folio: bytes | None = N
             if key in first_source.Root:
                 out.Root[key] = _copy(out, first_source.Root[key])
         out.docinfo = _copy(out, first_source.docinfo)
+        merge_subsets(out)  # each chunk brought its own subset of every font: one of each is enough
         buffer = io.BytesIO()
         out.save(buffer, min_version=version or first_source.pdf_version, deterministic_id=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)

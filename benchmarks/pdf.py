@@ -24,7 +24,7 @@ def reference_html(root: Path) -> str:
     minimal A4 stylesheet with page numbers."""
     from bulletin.build import load_month_content
     from bulletin.markdown import Converter
-    from bulletin.render import fonts_dir
+    from bulletin.fonts import fonts_dir
 
     month = load_month_content(root, MONTH, [LANG], converter=Converter(root))
     fonts = fonts_dir(month.config).resolve()

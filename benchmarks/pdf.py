@@ -96,8 +96,10 @@ def timed(function, *args, **kwargs) -> float:
 
 def build(root: Path, langs: str = LANG, formats: str = "pdf") -> None:
     from bulletin.build import build_month
+    from bulletin.project import Project
 
-    build_month(root, MONTH, langs, formats)
+    project = Project.of(root)
+    build_month(project, MONTH, project.languages(langs), project.formats(formats))
 
 
 def _size(root: Path) -> int:

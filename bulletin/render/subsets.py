@@ -1,12 +1,12 @@
-"""The font subsets of an assembled PDF, one per chunk and font -> one subset per font (its glyphs, widths
-and ToUnicode map the union of theirs).
+"""An assembled PDF's font subsets, one per chunk and font -> one subset per font.
 
-WeasyPrint 70 subsets a TrueType font keeping the glyph ids of the glyphs a chunk uses (HarfBuzz with
-RETAIN_GIDS, then every glyph up to the last used one, so the text's CIDs are the font's own ids); only
-the components of composite glyphs beyond that last one are renumbered after it. The glyphs of every
-chunk's subset are therefore put back together at their ids, and the renumbered components deduplicated
-by their outline. A font whose subsets do not agree (another font under the same name, an encoding other
-than Identity-H, a PDF/A-1 CIDSet) is left as it is: merging is only ever a saving of bytes.
+Its glyphs, widths and ToUnicode map are the union of theirs. WeasyPrint 70 subsets a TrueType
+font keeping the ids of the glyphs a chunk uses (HarfBuzz with RETAIN_GIDS, then every glyph up to the
+last used one, so the text's CIDs are the font's own ids); only the components of composite glyphs
+beyond that last one are renumbered after it. The glyphs of every chunk's subset are therefore put
+back together at their ids, and the renumbered components deduplicated by their outline. A font whose
+subsets do not agree (another font under the same name, an encoding other than Identity-H, a PDF/A-1
+CIDSet) is left as it is: merging is only ever a saving of bytes.
 """
 
 from __future__ import annotations

@@ -18,8 +18,15 @@ from pdfcheck import page_texts
 TEXTS = ("Съезд «йода» и 2030 год: рейд", "Ёжик, ёлка, бой — «объём» 15 МРП")
 
 
-def render(text: str, font: str = "PT_Serif-Regular.ttf") -> bytes:
+def render(text: str, font: str = "PT_Serif-Regular.ttf", subsetter: str = "harfbuzz") -> bytes:
+    """``subsetter`` "fonttools": WeasyPrint's subsets as on a machine without HarfBuzz's subsetter."""
     import weasyprint
+    import weasyprint.pdf.fonts as fonts
+
+    if subsetter == "fonttools" and fonts.harfbuzz_subset:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(fonts, "harfbuzz_subset", None)
+            return render(text, font, subsetter)
 
     css = (f'@font-face {{ font-family: "Body"; src: url("{(DEFAULT_FONTS / font).as_uri()}"); }} '
            'body { font-family: "Body"; font-size: 14pt; }')
@@ -65,7 +72,9 @@ def drawn(data: bytes) -> list[list[tuple]]:
     return pages
 
 
-def test_each_font_is_embedded_once_and_draws_every_glyph_as_its_chunk_did(pieces):
+@pytest.mark.parametrize("subsetter", ["harfbuzz", "fonttools"])
+def test_each_font_is_embedded_once_and_draws_every_glyph_as_its_chunk_did(subsetter):
+    pieces = [render(text, subsetter=subsetter) for text in TEXTS]
     assert all(len(p) == 1 for p in programs(pieces[0]).values())
     merged = assemble([(data, frozenset()) for data in pieces])
     assert {name: len(found) for name, found in programs(merged).items()} == {

@@ -173,8 +173,10 @@ def merge_programs(programs: list[tuple[bytes, int]]) -> bytes:
         metrics = [tuple(hmtx[name]) for name in own]
         mapping = {gid: gid for gid in range(min(last + 1, len(own)))}
         for gid in range(last + 1, len(own)):  # the renumbered components: simple outlines, found by their bytes
-            if not data[gid] or data[gid][:2] == b"\xff\xff":
-                raise Disagree("a renumbered component that is empty or composite")
+            if not data[gid]:
+                continue  # fontTools' subsets (without HarfBuzz's) keep unused ids before a component empty
+            if data[gid][:2] == b"\xff\xff":
+                raise Disagree("a composite component past the last glyph used")
             mapping[gid] = tails.setdefault((data[gid], metrics[gid]), prefix + len(tails))
             glyphs.setdefault(mapping[gid], (data[gid], metrics[gid]))
         subsets.append((font, data, metrics, mapping))
@@ -204,6 +206,8 @@ def _renumber(font, data: bytes, mapping: dict[int, int], merged, order: list[st
     glyph = Glyph(data)
     glyph.expand(font["glyf"])
     for component in glyph.components:
+        if font.getGlyphID(component.glyphName) not in mapping:
+            raise Disagree("a component that is not in the subset")
         component.glyphName = order[mapping[font.getGlyphID(component.glyphName)]]
     return glyph.compile(merged, recalcBBoxes=False)
 

@@ -21,8 +21,10 @@ node_modules/.installed: package.json package-lock.json
 	  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: the HTML checker tests will be skipped"; fi
 
+# Two workers (pytest-xdist), each taking whole test files: a module's shared build is made once, and the
+# suite, mostly one process at a time, uses both cores.
 test: $(BIN)/bulletin node_modules/.installed
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 check: $(BIN)/bulletin
 	$(BIN)/bulletin check --strict

@@ -6,17 +6,9 @@ import io
 import re
 
 import pikepdf
-from pypdf import PdfReader
 
 from pdftext import normalize
-
-
-def page_lines(data: bytes) -> list[list[str]]:
-    pages = []
-    for page in PdfReader(io.BytesIO(data)).pages:
-        text = page.extract_text(extraction_mode="layout", layout_mode_scale_weight=2)
-        pages.append([re.sub(r" {2,}", " ", line).strip() for line in text.splitlines() if line.strip()])
-    return pages
+from pdftext import pdf_page_lines as page_lines
 
 
 def page_texts(data: bytes) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import io
 import re
 from pathlib import Path
 
@@ -15,15 +17,22 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def pdf_page_lines(path: Path) -> list[list[str]]:
+def pdf_page_lines(path: Path | bytes) -> list[list[str]]:
     """Each page's lines top to bottom, as a reader sees them (pypdf's layout mode: by position, not by
-    content-stream order), runs of spaces folded. pip-installed, so no poppler on the machine is needed."""
+    content-stream order), runs of spaces folded. pip-installed, so no poppler on the machine is needed.
+    ``path``: a PDF file, or a PDF's bytes."""
+    data = path if isinstance(path, bytes) else Path(path).read_bytes()
+    return [list(lines) for lines in _page_lines(data)]
+
+
+@functools.lru_cache(maxsize=16)  # layout-mode extraction is slow; tests read the same PDF bytes many times
+def _page_lines(data: bytes) -> tuple[tuple[str, ...], ...]:
     pages = []
-    for page in PdfReader(path).pages:
+    for page in PdfReader(io.BytesIO(data)).pages:
         # A finer grid than the default 1.25 keeps the gap between two runs on one line ("Источник: https…").
         text = page.extract_text(extraction_mode="layout", layout_mode_scale_weight=2)
-        pages.append([re.sub(r" {2,}", " ", line).strip() for line in text.splitlines() if line.strip()])
-    return pages
+        pages.append(tuple(re.sub(r" {2,}", " ", line).strip() for line in text.splitlines() if line.strip()))
+    return tuple(pages)
 
 
 def pdf_pages_text(path: Path) -> list[str]:

@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 
-from conftest import entry, run
+from conftest import entry, make_project, run
 
 M = "content/2026-02/"
 
 
-@pytest.fixture
-def built(project):
-    root = project({f"{M}a.ru.md": entry(title="Первый материал"), f"{M}b.ru.md": entry(title="Второй", rubric="progress")})
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory):
+    root = make_project(tmp_path_factory.mktemp("built") / "project",
+                        {f"{M}a.ru.md": entry(title="Первый материал"), f"{M}b.ru.md": entry(title="Второй", rubric="progress")})
     result = run("build", "--project", root, "--format", "html,docx")
     assert result.exit_code == 0, result.output
     return root
+
+
+@pytest.fixture
+def built(built_once, tmp_path):
+    """The module's built project, copied (times included) for a test to change as it likes: one build, not one each."""
+    return Path(shutil.copytree(built_once, tmp_path / "project", symlinks=True))
 
 
 def test_outputs_in_build_month_folder(built):
@@ -133,7 +142,6 @@ def test_long_source_url_printed_in_full(project):
 def test_unchanged_content_rebuilds_byte_identical_minutes_later(project, monkeypatch):
     """Without SOURCE_DATE_EPOCH the outputs carry the content's time, not the clock's: a rebuild, or a
     build in a fresh clone, gives the same bytes (and publish and deliver see no change)."""
-    import shutil
     import time
     import zipfile
 

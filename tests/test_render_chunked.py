@@ -63,6 +63,27 @@ def store(tmp_path_factory):
     return Cache(tmp_path_factory.mktemp("cache"))
 
 
+class ChunksOnly:
+    """The module's cache for the chunks' layouts but never for the assembly: a sabotaged assemble runs
+    (a cached assembly would be the right one) without every chunk being laid out again."""
+
+    def __init__(self, store: Cache):
+        self.store, self.assemblies = store, set()
+
+    def key(self, *parts) -> str:
+        key = self.store.key(*parts)
+        if parts[0] == "pdf-assembly":
+            self.assemblies.add(key)
+        return key
+
+    def get(self, key: str) -> bytes | None:
+        return None if key in self.assemblies else self.store.get(key)
+
+    def put(self, key: str, data: bytes) -> None:
+        if key not in self.assemblies:
+            self.store.put(key, data)
+
+
 @pytest.fixture(scope="module")
 def chunked_pdf(month, store):
     view, _ = month
@@ -110,7 +131,7 @@ def test_checks_fail_when_a_chunk_is_shifted_by_one_page(month, store, monkeypat
     assert not check_bookmarks(wrong, titles)  # bookmarks and links follow the pages themselves
 
 
-def test_checks_fail_when_the_page_numbers_are_shifted_by_one_page(month, monkeypatch):
+def test_checks_fail_when_the_page_numbers_are_shifted_by_one_page(month, store, monkeypatch):
     view, _ = month
     real = chunked.assemble
 
@@ -122,11 +143,11 @@ def test_checks_fail_when_the_page_numbers_are_shifted_by_one_page(month, monkey
             numbers.save(buffer)
         return real(chunks, buffer.getvalue())
     monkeypatch.setattr(chunked, "assemble", shifted)
-    wrong = render_pdf(view, 120, jobs=2, cache=None)  # the cached assembly would be the right one
+    wrong = render_pdf(view, 120, jobs=2, cache=ChunksOnly(store))
     assert check_page_numbers(wrong)[0] == "page 5 prints '6' as its number"
 
 
-def test_checks_fail_when_a_chunk_loses_its_structure_tree(month, monkeypatch):
+def test_checks_fail_when_a_chunk_loses_its_structure_tree(month, store, monkeypatch):
     view, titles = month
     real = chunked.assemble
 
@@ -138,7 +159,7 @@ def test_checks_fail_when_a_chunk_loses_its_structure_tree(month, monkeypatch):
             pdf.save(buffer)
         return real(chunks[:2] + [(buffer.getvalue(), borrowed)] + chunks[3:], folio)
     monkeypatch.setattr(chunked, "assemble", without_tree)
-    wrong = render_pdf(view, 120, jobs=2, cache=None)  # the cached assembly would be the right one
+    wrong = render_pdf(view, 120, jobs=2, cache=ChunksOnly(store))
     assert check_structure(wrong, titles)
     assert not check_page_numbers(wrong)  # only the tree is wrong
 

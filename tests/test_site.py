@@ -12,9 +12,9 @@ import pytest
 
 from conftest import REPO, build_archive, republish_html, run
 from bulletin.searchindex import decode_postings, encode_postings
+from test_html_checks import run_axe
 
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-AXE = REPO / "tests" / "a11y" / "axe.mjs"
 TYPE_SEARCH = REPO / "tests" / "a11y" / "search.mjs"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PLAYWRIGHT = (REPO / "node_modules" / "playwright-core").is_dir()
@@ -160,12 +160,21 @@ def test_every_site_page_passes_the_nu_html_checker(archive_site):
     assert messages == [], messages
 
 
-@pytest.mark.parametrize("page,width", [("index.html", 390), ("2026-01/kk/index.html", 390),
-                                        ("search.html", 1280)])
-def test_axe_finds_no_serious_violations_and_no_sideways_scroll(archive_site, tmp_path, page, width):
+AXE_PAGES = [("index.html", 390), ("2026-01/kk/index.html", 390), ("search.html", 1280)]
+
+
+@pytest.fixture(scope="module")
+def axe_results(archive_site, tmp_path_factory):
+    """Every page of AXE_PAGES checked in one browser: (page, width) -> axe's result."""
     need_browser()
-    if not (REPO / "node_modules" / "axe-core").is_dir():
-        pytest.skip("axe-core is not installed (run `npm ci`; .ci/run does)")
-    result = node(AXE, str(archive_site / "dist" / page), str(width), str(tmp_path / "shot.png"), tmp_path=tmp_path)
+    folder = tmp_path_factory.mktemp("axe")
+    jobs = [(archive_site / "dist" / page, width, folder / f"shot-{index}.png")
+            for index, (page, width) in enumerate(AXE_PAGES)]
+    return dict(zip(AXE_PAGES, run_axe(jobs, folder)))
+
+
+@pytest.mark.parametrize("page,width", AXE_PAGES)
+def test_axe_finds_no_serious_violations_and_no_sideways_scroll(axe_results, page, width):
+    result = axe_results[page, width]
     assert [v for v in result["violations"] if v["impact"] in ("serious", "critical")] == []
     assert result["overflow"] <= 0

@@ -96,7 +96,7 @@ def test_parallel_outputs_hand_their_entries_back_and_a_second_build_reads_them(
                                          f"{M}a.en.md": entry(title="Title", body="Text. " * 50)})
     assert run("build", "--project", root, "--lang", "ru,en", "--format", "pdf,html").exit_code == 0
     entries = {p.name: p.stat().st_mtime_ns for p in (root / "build" / ".cache").glob("*/*")}
-    assert sum(1 for name in entries if not name.endswith("-warnings")) >= 2 * 4  # 2 PDFs: cover, contents, rubric, assembly
+    assert sum(1 for name in entries if not name.endswith("-meta")) >= 2 * 4  # 2 PDFs: cover, contents, rubric, assembly
     result = run("build", "--project", root, "--lang", "ru,en", "--format", "pdf,html", "--jobs", "1")
     assert result.exit_code == 0, result.output
     assert {p.name for p in (root / "build" / ".cache").glob("*/*")} == set(entries)  # all hits, nothing new

@@ -120,8 +120,8 @@ def test_checks_fail_when_a_chunk_is_shifted_by_one_page(month, store, monkeypat
     view, titles = month
     real = chunked.read_layout
 
-    def shifted(data, borrowed=frozenset()):
-        layout = real(data, borrowed)
+    def shifted(data, borrowed=frozenset(), known=None):
+        layout = real(data, borrowed, known)
         if "entry-n-1" in layout.anchors:  # the second rubric: everything after it moves one page
             layout.pages += 1
         return layout

@@ -34,8 +34,11 @@ def _page_index(pdf: pikepdf.Pdf) -> dict[tuple[int, int], int]:
     return {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
 
 
-def read_layout(data: bytes, borrowed: frozenset[str] = frozenset()) -> Layout:
-    """Page count and anchor pages of a chunk's PDF; a link's stand-in (``borrowed``) is not an anchor."""
+def read_layout(data: bytes, borrowed: frozenset[str] = frozenset(), known: Layout | None = None) -> Layout:
+    """Page count and anchor pages of a chunk's PDF; a link's stand-in (``borrowed``) is not an anchor.
+    ``known``: the same chunk's layout read before (kept in the cache beside it), so it is not parsed again."""
+    if known is not None:
+        return Layout(known.pages, {name: page for name, page in known.anchors.items() if name not in borrowed})
     with pikepdf.open(io.BytesIO(data)) as pdf:
         index = _page_index(pdf)
         anchors = {name: index[dest[0].objgen] for name, dest in _destinations(pdf).items()

@@ -9,7 +9,8 @@ import time
 from ..cache import folder_digest
 from ..epoch import ENV as SOURCE_DATE_EPOCH
 from ..scheduler import Task, TaskError, run_tasks
-from .assembly import assemble, read_layout
+from . import assembly
+from .assembly import Layout, assemble, read_layout
 from ..fonts import fonts_dir
 from .chunks import make_chunk, make_folio, split_document
 
@@ -52,13 +53,17 @@ class ChunkRenderer:
         # WeasyPrint's records of every chunk, cached ones included: a cache hit must not hide a bad stylesheet
         self.warnings: list[tuple[str, str]] = []
         self.deadline = time.monotonic() + timeout  # the limit is for the whole PDF, however many phases
+        self.known: dict[bytes, Layout] = {}  # a cached chunk's layout, by its PDF: read_layout need not parse it
+        self._fonts: str | None = None
 
     def _key(self, html: str, variant: str) -> str | None:
         """The chunk's HTML holds its styles and images; the fonts, the variant and the tools' versions
         (Cache.key) are the rest of what its layout depends on."""
         if not self.cache:
             return None
-        return self.cache.key("pdf-chunk", html, str(variant), folder_digest(fonts_dir(self.view.config)))
+        if self._fonts is None:  # once per PDF, not per chunk
+            self._fonts = folder_digest(fonts_dir(self.view.config))
+        return self.cache.key("pdf-chunk", html, str(variant), self._fonts)
 
     def render(self, named: dict[str, str], untagged: frozenset[str] = frozenset()) -> dict[str, bytes]:
         """Chunk name -> HTML in, chunk name -> PDF out, laid out at once; cached ones are not laid out
@@ -67,11 +72,13 @@ class ChunkRenderer:
         done, tasks, names, variants = {}, [], [], {}
         for name, html in named.items():
             variants[name] = variant = "none" if name in untagged else self.variant
-            cached = self.cache.get(self._key(html, variant)) if self.cache else None
-            records = self.cache.get(self._key(html, variant) + "-warnings") if cached is not None else None
-            if cached is not None and records is not None:
-                done[name] = cached
-                self.warnings += [tuple(r) for r in json.loads(records)]
+            key = self._key(html, variant)
+            cached = self.cache.get(key) if self.cache else None
+            meta = self.cache.get(key + "-meta") if cached is not None else None
+            if cached is not None and meta is not None:
+                done[name], meta = cached, json.loads(meta)
+                self.warnings += [tuple(r) for r in meta["warnings"]]
+                self.known[cached] = Layout(meta["pages"], meta["anchors"])
                 continue
             names.append(name)
             tasks.append(Task(layout_chunk, (html, self.view.config, variant, self.xmp, self.created, self.layout),
@@ -85,10 +92,12 @@ class ChunkRenderer:
             done[name] = data
             self.laid_out.append(name)
             self.warnings += records
+            self.known[data] = layout = assembly.read_layout(data)  # parsed once, here
             if self.cache:
                 key = self._key(named[name], variants[name])
                 self.cache.put(key, data)
-                self.cache.put(key + "-warnings", json.dumps(records).encode("utf-8"))
+                meta = {"warnings": records, "pages": layout.pages, "anchors": layout.anchors}
+                self.cache.put(key + "-meta", json.dumps(meta).encode("utf-8"))
         return done
 
 
@@ -112,7 +121,7 @@ def render_chunked(view, html: str, timeout: int, variant: str | None, xmp: dict
     renderer = renderer or ChunkRenderer(view, timeout, variant, xmp, jobs, cache)
     chunks = {part.name: make_chunk(head, part, dated=part is parts[0]) for part in parts}
     pdfs = renderer.render({name: chunk.html for name, chunk in chunks.items()})
-    layouts = {name: read_layout(pdfs[name], chunks[name].borrowed) for name in chunks}
+    layouts = {name: read_layout(pdfs[name], chunks[name].borrowed, renderer.known.get(pdfs[name])) for name in chunks}
     contents = next((p for p in parts if p.kind == "contents"), None)
     folio = None
     for _ in range(CONTENTS_TRIES if contents else 0):
@@ -126,7 +135,7 @@ def render_chunked(view, html: str, timeout: int, variant: str | None, xmp: dict
         laid = renderer.render({contents.name: numbered.html, "folio": make_folio(head, kinds)}, frozenset({"folio"}))
         pdfs[contents.name] = laid[contents.name]
         before = layouts[contents.name].pages
-        layouts[contents.name] = read_layout(pdfs[contents.name], numbered.borrowed)
+        layouts[contents.name] = read_layout(pdfs[contents.name], numbered.borrowed, renderer.known.get(pdfs[contents.name]))
         if layouts[contents.name].pages == before:
             folio = laid["folio"]
             break

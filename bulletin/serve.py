@@ -24,6 +24,7 @@ from .errors import UsageError
 from .project import Project
 from .layouts import DEFAULT_LAYOUTS, layouts_dirs
 from .render import make_view
+from .preview_pages import TOOLBAR, WARNINGS, count_problems, error_page, error_panel, problem_lines
 
 Log = Callable[[str], None]
 HOST = "127.0.0.1"
@@ -33,52 +34,11 @@ RELOAD_SCRIPT = """<script>(function () {
   var token = %s, source = new EventSource("/events");
   source.onmessage = function (event) { if (event.data !== token) { source.close(); location.reload(); } };
 })();</script>"""
-TOOLBAR = ('<style>@media print {{ #bulletin-preview {{ display: none; }} }}</style>\n'
-           '<aside id="bulletin-preview" style="position: fixed; right: 1rem; bottom: 1rem; z-index: 1000; '
-           'max-width: min(36rem, 90vw); font: 14px/1.4 sans-serif; text-align: right;">{warnings}'
-           '<a href="/bulletin.pdf" target="_blank" rel="noopener" style="display: inline-block; '
-           'padding: .3rem .8rem; background: #8a1c1c; color: #fff; border-radius: 4px;">PDF</a></aside>\n')
-WARNINGS = ('<details class="warnings" style="background: #fff7e0; border: 1px solid #b07a12; padding: .4rem; '
-            'margin-bottom: .4rem; text-align: left;"><summary>{count}</summary>'
-            '<pre style="white-space: pre-wrap; margin: .4rem 0 0;">{lines}</pre></details>')
-# Above the last good preview (or alone, when there is none): what is wrong, in the bulletin's language.
-ERRORS = ('<section class="errors" lang="{lang}" style="font: 15px/1.4 sans-serif; background: #fdecea; '
-          'border-bottom: 2px solid #b3261e; padding: 1rem; margin: 0;">\n<h1 style="margin: 0 0 .5rem; '
-          'font-size: 1.3rem;">{heading}</h1>\n<p style="margin: 0 0 .5rem;">{note}</p>\n<p style="margin: 0 0 '
-          '.5rem;">{count}</p>\n<pre style="white-space: pre-wrap; margin: 0;">{lines}</pre>\n</section>\n')
-ERROR_PAGE = """<!DOCTYPE html>
-<html lang="{lang}">
-<head><meta charset="utf-8"><title>bulletin: {heading}</title></head>
-<body style="margin: 0;">
-{errors}{script}</body>
-</html>
-"""
 BODY_TAG = re.compile(r"<body\b[^>]*>")
 
 
 class PortInUse(UsageError):
     """The port asked for is taken (exit 2, as a wrong argument)."""
-
-
-def _lines(problems) -> str:
-    return "\n".join(html.escape(str(p), quote=False) for p in problems)
-
-
-def count_problems(problems: Problems, messages: Messages) -> str:
-    errors, warnings = len(problems.errors), len(problems.warnings)
-    return (messages.ngettext("%(num)d error", "%(num)d errors", errors) % {"num": errors} + ", "
-            + messages.ngettext("%(num)d warning", "%(num)d warnings", warnings) % {"num": warnings})
-
-
-def error_panel(problems: Problems, messages: Messages, heading: str, note: str) -> str:
-    """The problems under a heading and a note already in the bulletin's language."""
-    return ERRORS.format(lang=messages.lang, heading=html.escape(heading), note=html.escape(note),
-                         count=html.escape(count_problems(problems, messages)), lines=_lines(problems.sorted()))
-
-
-def error_page(problems: Problems, messages: Messages, heading: str, note: str, script: str = "") -> str:
-    return ERROR_PAGE.format(lang=messages.lang, heading=html.escape(heading), script=script,
-                             errors=error_panel(problems, messages, heading, note))
 
 
 def guess_language(root: Path) -> str:
@@ -139,7 +99,7 @@ class Preview:
         warnings = ""
         if problems.warnings:
             label = messages.ngettext(*plural, len(problems.warnings)) % {"num": len(problems.warnings)}
-            warnings = WARNINGS.format(count=html.escape(label), lines=_lines(problems.sorted()))
+            warnings = WARNINGS.format(count=html.escape(label), lines=problem_lines(problems.sorted()))
         return problems, view, page.replace(mark, TOOLBAR.format(warnings=warnings), 1)
 
     def rebuild(self) -> Problems:

@@ -34,16 +34,20 @@ def _page_index(pdf: pikepdf.Pdf) -> dict[tuple[int, int], int]:
     return {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
 
 
-def read_layout(data: bytes, borrowed: frozenset[str] = frozenset(), known: Layout | None = None) -> Layout:
-    """Page count and anchor pages of a chunk's PDF; a link's stand-in (``borrowed``) is not an anchor.
-    ``known``: the same chunk's layout read before (kept in the cache beside it), so it is not parsed again."""
-    if known is not None:
-        return Layout(known.pages, {name: page for name, page in known.anchors.items() if name not in borrowed})
+def parse_layout(data: bytes) -> Layout:
+    """Page count and anchor pages of a chunk's PDF, every named destination counted as an anchor."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         index = _page_index(pdf)
         anchors = {name: index[dest[0].objgen] for name, dest in _destinations(pdf).items()
-                   if name not in borrowed and isinstance(dest, Array) and dest[0].objgen in index}
+                   if isinstance(dest, Array) and dest[0].objgen in index}
         return Layout(len(pdf.pages), anchors)
+
+
+def read_layout(data: bytes, borrowed: frozenset[str] = frozenset(), known: Layout | None = None) -> Layout:
+    """A chunk's layout with a link's stand-in (``borrowed``) not counted as an anchor. ``known``: the
+    chunk's parse_layout, made where it was laid out or kept in the cache beside it (else parsed here)."""
+    known = known or parse_layout(data)
+    return Layout(known.pages, {name: page for name, page in known.anchors.items() if name not in borrowed})
 
 
 def _copy_outline(items, target: list, page_of, out: pikepdf.Pdf) -> None:

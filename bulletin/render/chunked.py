@@ -9,8 +9,7 @@ import time
 from ..cache import folder_digest
 from ..epoch import ENV as SOURCE_DATE_EPOCH
 from ..scheduler import Task, TaskError, run_tasks
-from . import assembly
-from .assembly import Layout, assemble, read_layout
+from .assembly import Layout, assemble, parse_layout, read_layout
 from ..fonts import fonts_dir
 from .chunks import make_chunk, make_folio, split_document
 
@@ -21,9 +20,10 @@ FONT_EPOCH = 946684800  # 2000-01-01: what font subsets are stamped with (the PD
 
 
 def layout_chunk(html: str, config, variant: str | None, xmp: dict, created: int, layout=None,
-                 current=None) -> tuple[bytes, list]:
-    """In a forked child: one chunk document -> PDF and WeasyPrint's (level, message) records, with the
-    renderer's memory limit and entry probe. ``layout``: pdf.html_to_pdf unless a test brings its own."""
+                 current=None) -> tuple[bytes, list, Layout]:
+    """In a forked child: one chunk document -> PDF, WeasyPrint's (level, message) records and the PDF's
+    layout (read here, in parallel), with the renderer's memory limit and entry probe. ``layout``:
+    pdf.html_to_pdf unless a test brings its own."""
     from . import pdf as renderer
 
     # fontTools stamps each font subset with this: a constant, so that a chunk's bytes depend on its HTML
@@ -38,7 +38,7 @@ def layout_chunk(html: str, config, variant: str | None, xmp: dict, created: int
     data, refused = (layout or renderer.html_to_pdf)(html, config, variant, xmp, warnings)
     if refused:
         raise PermissionError("; ".join(refused))
-    return data, warnings
+    return data, warnings, parse_layout(data)
 
 
 class ChunkRenderer:
@@ -53,7 +53,7 @@ class ChunkRenderer:
         # WeasyPrint's records of every chunk, cached ones included: a cache hit must not hide a bad stylesheet
         self.warnings: list[tuple[str, str]] = []
         self.deadline = time.monotonic() + timeout  # the limit is for the whole PDF, however many phases
-        self.known: dict[bytes, Layout] = {}  # a cached chunk's layout, by its PDF: read_layout need not parse it
+        self.known: dict[bytes, Layout] = {}  # each chunk's layout, by its PDF: read_layout need not parse it
         self._fonts: str | None = None
 
     def _key(self, html: str, variant: str) -> str | None:
@@ -69,10 +69,10 @@ class ChunkRenderer:
         """Chunk name -> HTML in, chunk name -> PDF out, laid out at once; cached ones are not laid out
         again. ``untagged``: the folio is drawn into tagged pages as an artifact, so it is laid out
         untagged (variant "none")."""
-        done, tasks, names, variants = {}, [], [], {}
+        done, tasks, keys = {}, [], {}
         for name, html in named.items():
-            variants[name] = variant = "none" if name in untagged else self.variant
-            key = self._key(html, variant)
+            variant = "none" if name in untagged else self.variant
+            keys[name] = key = self._key(html, variant)
             cached = self.cache.get(key) if self.cache else None
             meta = self.cache.get(key + "-meta") if cached is not None else None
             if cached is not None and meta is not None:
@@ -80,7 +80,6 @@ class ChunkRenderer:
                 self.warnings += [tuple(r) for r in meta["warnings"]]
                 self.known[cached] = Layout(meta["pages"], meta["anchors"])
                 continue
-            names.append(name)
             tasks.append(Task(layout_chunk, (html, self.view.config, variant, self.xmp, self.created, self.layout),
                               max(0.5, self.deadline - time.monotonic()), f"the PDF layout of {name}",
                               cost=len(html)))
@@ -88,16 +87,16 @@ class ChunkRenderer:
             # Imported once here, so that every forked child inherits WeasyPrint instead of importing it
             # again (~0.7 s of CPU each, and time out of the layout's limit)
             import weasyprint  # noqa: F401
-        for name, (data, records) in zip(names, run_tasks(tasks, self.jobs)):
+        laid = [name for name in named if name not in done]
+        for name, (data, records, layout) in zip(laid, run_tasks(tasks, self.jobs)):
             done[name] = data
             self.laid_out.append(name)
             self.warnings += records
-            self.known[data] = layout = assembly.read_layout(data)  # parsed once, here
+            self.known[data] = layout
             if self.cache:
-                key = self._key(named[name], variants[name])
-                self.cache.put(key, data)
                 meta = {"warnings": records, "pages": layout.pages, "anchors": layout.anchors}
-                self.cache.put(key + "-meta", json.dumps(meta).encode("utf-8"))
+                self.cache.put(keys[name], data)
+                self.cache.put(keys[name] + "-meta", json.dumps(meta).encode("utf-8"))
         return done
 
 
@@ -153,9 +152,6 @@ def render_chunked(view, html: str, timeout: int, variant: str | None, xmp: dict
         if cache:
             cache.put(key, merged)
     return merged
-
-
-
 
 
 def render_view(view, html: str, timeout: int, variant: str | None, xmp: dict, jobs: int | None = None,

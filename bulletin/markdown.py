@@ -263,7 +263,7 @@ class Converter:
             return
         for converted, found, stored in results:
             self.cache.update(converted)
-            problems.extend(Problems(problems.root, [p for p in found if p not in problems.items]))
+            problems.keep_all(found)
             if self.disk:
                 self.disk.hold_entries(stored)
 

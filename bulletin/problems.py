@@ -87,7 +87,11 @@ class Problems:
         self.add(WARNING, path, line, message, code)
 
     def extend(self, other: "Problems") -> None:
-        for problem in other.items + other.ignored:
+        self.keep_all(other.items + other.ignored)
+
+    def keep_all(self, problems) -> None:
+        """Problems found elsewhere (a forked worker's), each kept once, ``ignore`` applied."""
+        for problem in problems:
             self._keep(problem)
 
     @property

@@ -170,9 +170,7 @@ def render_parallel(month, tasks: list[tuple[str, str]], progress=None, timings:
         if cache:
             cache.hold_entries(added)
         outputs.update(files)
-        for problem in problems:
-            if problem not in month.problems.items:
-                month.problems.items.append(problem)
+        month.problems.keep_all(problems)
         for stage, seconds in spent.items():
             timings[stage] = timings.get(stage, 0.0) + seconds
         if progress:

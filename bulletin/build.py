@@ -174,13 +174,6 @@ def build_month(project: Project | Path, month: str | None = None, langs: list[s
     store = open_cache(config.root, hold=True) if cache else None
     if converter is None:  # conversions kept between builds in build/.cache/ (bulletin/cache.py)
         converter = Converter(config.root, config.timeouts["pandoc"], config.limits, store)
-    return _build_checked(project, month, lang_list, format_list, out_dir, strict, progress, converter,
-                          pdf_variant, timings, renderers, edition, jobs, store)
-
-
-def _build_checked(project, month, lang_list, format_list, out_dir, strict, progress, converter, pdf_variant,
-                   timings, renderers, edition, jobs, store) -> BuildResult:
-    config = project.config
     content = load_month_content(project, month, lang_list, converter, timings, edition, jobs or default_jobs())
     for lang in lang_list:  # publish has its own rule for this: translation coverage thresholds
         if lang in content.bulletins:

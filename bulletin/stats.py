@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from dataclasses import dataclass, field
 
@@ -14,6 +13,7 @@ from .incidents import ROLE_NAMES
 from .layouts import Messages, load_messages
 from .locale import format_month
 from .problems import Problems
+from .report import json_text
 
 
 def N_(text: str) -> str:
@@ -178,7 +178,7 @@ def period_text(stats: Stats) -> str:
 def format_stats(stats: Stats, config: Config, lang: str, messages: Messages, output: str) -> str:
     """``output``: json (keys), csv or table (names in ``lang``)."""
     if output == "json":
-        return json.dumps(stats.as_json(), ensure_ascii=False, indent=2)
+        return json_text(stats.as_json())
     name, number = headings(stats, messages)
     table = rows(stats, config, lang)
     if output == "csv":
